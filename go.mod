@@ -1,0 +1,3 @@
+module github.com/kenlsp/ken
+
+go 1.26.8
