@@ -64,7 +64,7 @@ func ParseInt(raw string) (uint64, error) {
 		}
 		rest = tail
 	}
-	suffix, ok := intSuffixes[rest]
+	suffix, ok := intSuffixes[normalizeSizeSuffix(rest)]
 	if !ok {
 		return 0, errorf(ErrIntSyntax, "invalid integer suffix '%s'", rest)
 	}
@@ -72,6 +72,17 @@ func ParseInt(raw string) (uint64, error) {
 		return 0, errorf(ErrIntOverflow, "integer overflow, maximum value is %d: %s", suffix.max, raw)
 	}
 	return v * suffix.mul, nil
+}
+
+// normalizeSizeSuffix lowercases C size suffixes (10UL), which bpftrace
+// accepted in any case up to 0.25; 0.26 only accepts lowercase, a
+// difference the semantic stage reports per dialect. Duration suffixes keep
+// their case: 10S is not a duration.
+func normalizeSizeSuffix(s string) string {
+	if strings.Trim(s, "uUlL") == "" {
+		return strings.ToLower(s)
+	}
+	return s
 }
 
 func splitDigits(s string) (digits, rest string) {

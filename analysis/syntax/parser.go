@@ -556,7 +556,9 @@ func (p *parser) parseBody(allowValue bool) *Block {
 	if !p.is(LBrace) {
 		p.errorExpected("'{'")
 		if !p.skipToBlockOnLine() {
-			return &Block{Lbrace: Pos(p.prev.end), Rbrace: Pos(p.prev.end)}
+			empty := &Block{Lbrace: Pos(p.prev.end), Rbrace: Pos(p.prev.end)}
+			p.skipStatement()
+			return empty
 		}
 	}
 	return p.parseBlock(allowValue)
@@ -598,12 +600,36 @@ func (p *parser) parseBlock(allowValue bool) *Block {
 			})
 		}
 	}
-	if n := len(b.Stmts); n > 0 {
-		if es, ok := b.Stmts[n-1].(*ExprStmt); ok && es.Semi == 0 && allowValue && !isStatementLike(es.X) {
+	if n := len(b.Stmts); n > 0 && allowValue {
+		if es, ok := b.Stmts[n-1].(*ExprStmt); ok && es.Semi == 0 {
 			b.Value, b.Stmts = es.X, b.Stmts[:n-1]
 		}
 	}
+	for _, s := range b.Stmts {
+		if es, ok := s.(*ExprStmt); ok {
+			discardValues(es.X)
+		}
+	}
 	return b
+}
+
+// discardValues turns the values of an if or block expression used as a
+// statement into statements, as bpftrace does: the value is thrown away, and
+// the tree then reads the same however the author placed the semicolons.
+func discardValues(x Expr) {
+	switch x := x.(type) {
+	case *IfExpr:
+		discardValues(x.Then)
+		if x.Else != nil {
+			discardValues(x.Else)
+		}
+	case *Block:
+		if x.Value != nil {
+			x.Stmts = append(x.Stmts, &ExprStmt{X: x.Value})
+			discardValues(x.Value)
+			x.Value = nil
+		}
+	}
 }
 
 // isStatementLike reports whether x is an if or block expression, which
@@ -685,6 +711,17 @@ func (p *parser) canStartExpr() bool {
 	return false
 }
 
+// startsStatement reports whether the current token plausibly begins the
+// next statement after a missing ';': a variable, map or name, or anything
+// on a new line.
+func (p *parser) startsStatement() bool {
+	switch p.tok.kind {
+	case VAR, MAP, IDENT:
+		return true
+	}
+	return strings.IndexByte(string(p.src[p.prev.end:p.tok.pos]), '\n') >= 0 && p.canStartExpr()
+}
+
 // parseStmtEnd consumes the ';' that ends a statement and returns its
 // position, or 0 before a '}'. When the ';' is missing and the next token
 // cannot start a statement, the rest of the statement is skipped.
@@ -698,7 +735,7 @@ func (p *parser) parseStmtEnd() Pos {
 		return 0
 	}
 	p.errorExpected("';'")
-	if !p.canStartExpr() || p.is(LBrace) {
+	if !p.startsStatement() {
 		p.skipStatement()
 	}
 	return 0

@@ -25,19 +25,14 @@ func (cfg Printer) Print(file *File, src []byte) []byte {
 		indent = "    "
 	}
 	p := &printer{src: src, comments: file.Comments, indentUnit: indent, lineStart: true}
-	for i, d := range file.Decls {
+	for _, d := range file.Decls {
 		p.flushComments(d.Pos())
-		if i > 0 || p.out.Len() > 0 {
-			p.newline()
-			if p.blankLineBefore(d.Pos()) {
-				p.newline()
-			}
-		}
+		p.startLine(d.Pos())
 		p.decl(d)
 		p.lastEnd = d.End()
 	}
 	p.flushComments(Pos(len(src)) + 1)
-	if p.out.Len() > 0 {
+	if !p.lineStart {
 		p.newline()
 	}
 	return p.out.Bytes()
@@ -84,6 +79,20 @@ func (p *printer) blankLineBefore(pos Pos) bool {
 	return p.lastEnd > 0 && p.sourceLines(p.lastEnd, pos) >= 2
 }
 
+// startLine moves to a fresh output line for something that starts at pos
+// in the source, keeping one blank line if the author left one.
+func (p *printer) startLine(pos Pos) {
+	if p.out.Len() == 0 {
+		return
+	}
+	if !p.lineStart {
+		p.newline()
+	}
+	if p.blankLineBefore(pos) {
+		p.newline()
+	}
+}
+
 // flushComments prints the comments that start before pos. A comment on
 // the same source line as what was printed last stays at the end of that
 // line; the others get their own lines.
@@ -96,14 +105,7 @@ func (p *printer) flushComments(pos Pos) {
 		case p.out.Len() > 0 && !p.lineStart && p.sourceLines(p.lastEnd, c.Start) == 0:
 			p.write(" " + text)
 		default:
-			if p.out.Len() > 0 {
-				if !p.lineStart {
-					p.newline()
-				}
-				if p.blankLineBefore(c.Start) {
-					p.newline()
-				}
-			}
+			p.startLine(c.Start)
 			p.write(text)
 		}
 		p.lastEnd = c.Start + Pos(len(c.Text))
@@ -268,12 +270,7 @@ func (p *printer) block(b *Block) {
 // that precede it.
 func (p *printer) item(n Node, print func()) {
 	p.flushComments(n.Pos())
-	if !p.lineStart {
-		p.newline()
-	}
-	if p.blankLineBefore(n.Pos()) {
-		p.newline()
-	}
+	p.startLine(n.Pos())
 	print()
 	p.lastEnd = n.End()
 }

@@ -1,0 +1,57 @@
+package syntax
+
+import (
+	"fmt"
+
+	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/source"
+)
+
+// checkInvariants returns the first violation of the properties every parse
+// must have, whatever the input: spans inside the text, End >= Pos,
+// children inside their parents, declarations in order, diagnostics inside
+// the text.
+func checkInvariants(file *File, diags []diag.Diagnostic, size int) error {
+	var err error
+	var stack []Node
+	for _, d := range file.Decls {
+		Inspect(d, func(n Node) bool {
+			if err != nil {
+				return false
+			}
+			if n.Pos() < 0 || n.End() < n.Pos() || int(n.End()) > size {
+				err = fmt.Errorf("%T has span [%d,%d) outside [0,%d]", n, n.Pos(), n.End(), size)
+				return false
+			}
+			for len(stack) > 0 && !(stack[len(stack)-1].Pos() <= n.Pos() && n.Pos() <= stack[len(stack)-1].End()) {
+				stack = stack[:len(stack)-1]
+			}
+			if len(stack) > 0 {
+				parent := stack[len(stack)-1]
+				if n.End() > parent.End() || n.Pos() < parent.Pos() {
+					err = fmt.Errorf("%T [%d,%d) sticks out of its parent %T [%d,%d)", n, n.Pos(), n.End(), parent, parent.Pos(), parent.End())
+					return false
+				}
+			}
+			stack = append(stack, n)
+			return true
+		})
+		stack = stack[:0]
+	}
+	for i := 1; i < len(file.Decls) && err == nil; i++ {
+		if file.Decls[i].Pos() < file.Decls[i-1].End() {
+			err = fmt.Errorf("declaration %d starts at %d before the previous one ends at %d", i, file.Decls[i].Pos(), file.Decls[i-1].End())
+		}
+	}
+	for _, d := range diags {
+		if d.Span.Start < 0 || d.Span.End < d.Span.Start || d.Span.End > size {
+			return fmt.Errorf("diagnostic %q has span %v outside [0,%d]", d.Message, d.Span, size)
+		}
+	}
+	return err
+}
+
+// parseString is a test shorthand.
+func parseString(text string) (*File, []diag.Diagnostic) {
+	return Parse(source.NewFile("test.bt", []byte(text)))
+}
