@@ -13,30 +13,10 @@ import (
 // the text.
 func checkInvariants(file *File, diags []diag.Diagnostic, size int) error {
 	var err error
-	var stack []Node
 	for _, d := range file.Decls {
-		Inspect(d, func(n Node) bool {
-			if err != nil {
-				return false
-			}
-			if n.Pos() < 0 || n.End() < n.Pos() || int(n.End()) > size {
-				err = fmt.Errorf("%T has span [%d,%d) outside [0,%d]", n, n.Pos(), n.End(), size)
-				return false
-			}
-			for len(stack) > 0 && !(stack[len(stack)-1].Pos() <= n.Pos() && n.Pos() <= stack[len(stack)-1].End()) {
-				stack = stack[:len(stack)-1]
-			}
-			if len(stack) > 0 {
-				parent := stack[len(stack)-1]
-				if n.End() > parent.End() || n.Pos() < parent.Pos() {
-					err = fmt.Errorf("%T [%d,%d) sticks out of its parent %T [%d,%d)", n, n.Pos(), n.End(), parent, parent.Pos(), parent.End())
-					return false
-				}
-			}
-			stack = append(stack, n)
-			return true
-		})
-		stack = stack[:0]
+		if err == nil {
+			err = checkNode(d, nil, size)
+		}
 	}
 	for i := 1; i < len(file.Decls) && err == nil; i++ {
 		if file.Decls[i].Pos() < file.Decls[i-1].End() {
@@ -48,6 +28,24 @@ func checkInvariants(file *File, diags []diag.Diagnostic, size int) error {
 			return fmt.Errorf("diagnostic %q has span %v outside [0,%d]", d.Message, d.Span, size)
 		}
 	}
+	return err
+}
+
+// checkNode checks n's span against the text and its parent, then its
+// children.
+func checkNode(n, parent Node, size int) error {
+	if n.Pos() < 0 || n.End() < n.Pos() || int(n.End()) > size {
+		return fmt.Errorf("%T has span [%d,%d) outside [0,%d]", n, n.Pos(), n.End(), size)
+	}
+	if parent != nil && (n.Pos() < parent.Pos() || n.End() > parent.End()) {
+		return fmt.Errorf("%T [%d,%d) sticks out of its parent %T [%d,%d)", n, n.Pos(), n.End(), parent, parent.Pos(), parent.End())
+	}
+	var err error
+	forEachChild(n, func(c Node) {
+		if err == nil {
+			err = checkNode(c, n, size)
+		}
+	})
 	return err
 }
 

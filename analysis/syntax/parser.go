@@ -28,6 +28,12 @@ type parser struct {
 	tok   token // the current token
 	prev  token // the token before it, for positions of missing tokens
 	diags []diag.Diagnostic
+
+	// recovering is set by a grammar error and cleared where the parser is
+	// back in step (a ';' or '}' consumed, a new top-level item). Grammar
+	// errors in between are consequences of the first and are not reported;
+	// lexical errors always are.
+	recovering bool
 }
 
 // state is what backtracking restores.
@@ -35,20 +41,29 @@ type state struct {
 	off              int
 	tok, prev        token
 	ncomment, ndiags int
+	recovering       bool
 }
 
 func (p *parser) save() state {
-	return state{p.off, p.tok, p.prev, len(p.comments), len(p.diags)}
+	return state{p.off, p.tok, p.prev, len(p.comments), len(p.diags), p.recovering}
 }
 
 func (p *parser) restore(s state) {
 	p.off, p.tok, p.prev = s.off, s.tok, s.prev
 	p.comments, p.diags = p.comments[:s.ncomment], p.diags[:s.ndiags]
+	p.recovering = s.recovering
 }
 
+// advance moves to the next token. Illegal characters were reported by
+// the scanner and are skipped like white space, so that a stray byte costs
+// one diagnostic and nothing else.
 func (p *parser) advance() {
 	p.prev = p.tok
 	p.tok = p.next()
+	for p.tok.kind == ILLEGAL {
+		p.errorf(p.tok.pos, p.tok.end, CodeUnexpected, "%s", p.describe())
+		p.tok = p.next()
+	}
 }
 
 func (p *parser) text(t token) string { return string(p.src[t.pos:t.end]) }
@@ -94,7 +109,7 @@ func (p *parser) describe() string {
 		if r == utf8.RuneError {
 			return fmt.Sprintf("invalid byte 0x%02x", p.src[p.tok.pos])
 		}
-		return fmt.Sprintf("unexpected character %q", r)
+		return fmt.Sprintf("unexpected character %q (%U)", r, r)
 	}
 	text := p.text(p.tok)
 	if len(text) > 24 {
@@ -106,7 +121,25 @@ func (p *parser) describe() string {
 // errorExpected reports that what was found at the current token is not
 // what the grammar wants here.
 func (p *parser) errorExpected(what string) {
-	p.errorf(p.tok.pos, p.tok.end, CodeExpected, "expected %s, found %s", what, p.describe())
+	p.grammarError(p.tok.pos, p.tok.end, CodeExpected, "expected %s, found %s", what, p.describe())
+}
+
+// grammarError reports an error in the structure of the program, unless
+// it follows from an error already reported: the parser is recovering, the
+// previous token is an unterminated string, or the text ended inside an
+// unterminated comment.
+func (p *parser) grammarError(start, end int, code, format string, args ...any) {
+	if p.recovering || p.unterminated(p.prev) || (p.tok.kind == EOF && p.openComment) {
+		return
+	}
+	p.errorf(start, end, code, format, args...)
+	p.recovering = true
+}
+
+// unterminated reports whether t is a string literal without its closing
+// quote.
+func (p *parser) unterminated(t token) bool {
+	return t.kind == STRING && (t.end-t.pos < 2 || p.src[t.end-1] != '"' || p.src[t.end-2] == '\\')
 }
 
 // expect consumes a token of kind k, or reports it missing. It returns the
@@ -134,6 +167,7 @@ func (p *parser) parseFile() *File {
 	file := &File{}
 	section := sectionC
 	for !p.is(EOF) {
+		p.recovering = false
 		before := p.tok.pos
 		d, sec := p.parseDecl()
 		if sec < section {
@@ -142,7 +176,7 @@ func (p *parser) parseFile() *File {
 		section = max(section, sec)
 		file.Decls = append(file.Decls, d)
 		if p.tok.pos == before && !p.is(EOF) {
-			p.errorf(p.tok.pos, p.tok.end, CodeUnexpected, "unexpected %s", p.describe())
+			p.grammarError(p.tok.pos, p.tok.end, CodeUnexpected, "unexpected %s", p.describe())
 			p.advance()
 		}
 	}
@@ -182,7 +216,7 @@ func (p *parser) parseDecl() (Decl, int) {
 			p.advance()
 			return d, sectionC
 		}
-	case p.isKeyword("config") && p.byteAfter(p.tok.end) == '=':
+	case p.isKeyword("config") && (p.byteAfter(p.tok.end) == '=' || p.byteAfter(p.tok.end) == '{'):
 		return p.parseConfig(), sectionConfig
 	case p.isKeyword("import"):
 		return p.parseImport(), sectionConfig
@@ -232,21 +266,31 @@ func (p *parser) looksLikeCDefinition() bool {
 func (p *parser) parseBadDecl() Decl {
 	from := p.tok.pos
 	if p.is(RBrace) {
-		p.errorf(p.tok.pos, p.tok.end, CodeUnexpected, "unexpected '}' outside of a block")
+		p.grammarError(p.tok.pos, p.tok.end, CodeUnexpected, "unexpected '}' outside of a block")
 	} else {
 		p.errorExpected("a probe, macro, function or map declaration")
 	}
+	p.skipDecl()
+	return &BadDecl{From: Pos(from), To: Pos(max(p.prev.end, from))}
+}
+
+// skipDecl skips the rest of a broken top-level item: up to and including
+// a balanced block, or up to the next line that starts in column one, where
+// a '}' is taken as the end of the broken item.
+func (p *parser) skipDecl() {
 	for !p.is(EOF) {
 		if p.is(LBrace) {
 			p.skipBalanced()
-			break
+			return
 		}
 		p.advance()
 		if p.atLineStart() {
-			break
+			if p.is(RBrace) {
+				p.advance()
+			}
+			return
 		}
 	}
-	return &BadDecl{From: Pos(from), To: Pos(max(p.prev.end, from))}
 }
 
 // skipBalanced skips from '{' to its matching '}' inclusive.
@@ -468,6 +512,7 @@ func (p *parser) parseProbe() Decl {
 	if !p.is(LBrace) {
 		p.errorExpected("'{' to start the probe's block")
 		if !p.skipToBlockOnLine() {
+			p.skipDecl()
 			return probe
 		}
 	}
@@ -581,7 +626,7 @@ func (p *parser) parseBlock(allowValue bool) *Block {
 		}
 		if p.tok.pos == before {
 			from := p.tok.pos
-			p.errorf(p.tok.pos, p.tok.end, CodeUnexpected, "unexpected %s in block", p.describe())
+			p.grammarError(p.tok.pos, p.tok.end, CodeUnexpected, "unexpected %s in block", p.describe())
 			p.advance()
 			b.Stmts = append(b.Stmts, &BadStmt{From: Pos(from), To: Pos(p.prev.end)})
 		}
@@ -590,6 +635,7 @@ func (p *parser) parseBlock(allowValue bool) *Block {
 	if p.is(RBrace) {
 		b.Closed = true
 		p.advance()
+		p.recovering = false
 	} else {
 		p.errorExpected("'}'")
 		n := len(p.diags) - 1
@@ -673,6 +719,16 @@ func (p *parser) parseStmt() Stmt {
 			return p.parseJump()
 		case "let":
 			return p.parseLet()
+		case "else":
+			p.grammarError(p.tok.pos, p.tok.end, CodeExpected, "'else' without a preceding 'if'")
+			p.advance()
+			if p.is(IDENT) && p.isKeyword("if") {
+				return &ExprStmt{X: p.parseIf()}
+			}
+			if p.is(LBrace) {
+				return &ExprStmt{X: p.parseBlock(false)}
+			}
+			return nil
 		case "if":
 			s := &ExprStmt{X: p.parseIf()}
 			if p.is(Semi) {
@@ -730,6 +786,7 @@ func (p *parser) parseStmtEnd() Pos {
 	case p.is(Semi):
 		pos := Pos(p.tok.pos)
 		p.advance()
+		p.recovering = false
 		return pos
 	case p.is(RBrace) || p.is(EOF):
 		return 0

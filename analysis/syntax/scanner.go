@@ -11,6 +11,9 @@ type scanner struct {
 	src      []byte
 	off      int        // offset of the next unread byte
 	comments []*Comment // comments skipped so far, in source order
+	// openComment records that the text ends inside a /* comment, so that
+	// the parser does not also complain about everything left unclosed.
+	openComment bool
 	errorf   func(start, end int, code, format string, args ...any)
 }
 
@@ -61,6 +64,7 @@ func (s *scanner) skipLayout() {
 			}
 			if s.off >= len(s.src) {
 				s.errorf(start, s.off, CodeUnterminatedComment, "unterminated comment")
+				s.openComment = true
 			} else {
 				s.off += 2
 			}
