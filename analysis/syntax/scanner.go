@@ -14,7 +14,7 @@ type scanner struct {
 	// openComment records that the text ends inside a /* comment, so that
 	// the parser does not also complain about everything left unclosed.
 	openComment bool
-	errorf   func(start, end int, code, format string, args ...any)
+	errorf      func(start, end int, code, format string, args ...any)
 }
 
 // token is one scanned token: its kind and its byte span.
