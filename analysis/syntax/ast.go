@@ -71,6 +71,7 @@ type (
 		Keyword Pos
 		Entries []*ConfigEntry
 		Rbrace  Pos // position of '}', or of where it was missing
+		Closed  bool
 	}
 
 	// ConfigEntry is one key = value; of a config block. Value is an IntLit,
@@ -83,8 +84,8 @@ type (
 	// Import is an import "path"; at the top level or in a block.
 	Import struct {
 		Keyword Pos
-		Path    *StringLit
-		Semi    Pos // 0 when missing
+		Path    *StringLit // nil when missing
+		Semi    Pos        // 0 when missing
 	}
 
 	// Macro is macro name(params) { body }. Params are Variables, MapExprs
@@ -478,7 +479,12 @@ func (a *AttachPoint) Pos() Pos { return a.Start }
 
 func (d *Directive) End() Pos   { return d.Start + Pos(len(d.Text)) }
 func (d *CDefinition) End() Pos { return d.Start + Pos(len(d.Text)) }
-func (d *Config) End() Pos      { return d.Rbrace + 1 }
+func (d *Config) End() Pos {
+	if d.Closed {
+		return d.Rbrace + 1
+	}
+	return d.Rbrace
+}
 func (d *ConfigEntry) End() Pos { return endOf(d.Value, d.Key.End()) }
 func (d *Import) End() Pos      { return semiEnd(d.Semi, endOf(d.Path, d.Keyword+6)) }
 func (d *Macro) End() Pos       { return d.Body.End() }

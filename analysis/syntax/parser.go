@@ -315,7 +315,7 @@ func (p *parser) parseConfig() *Config {
 	p.advance()
 	p.expect(Assign)
 	if _, ok := p.expect(LBrace); !ok {
-		c.Rbrace = Pos(p.tok.pos)
+		c.Rbrace = Pos(p.prev.end)
 		return c
 	}
 	for !p.is(RBrace) && !p.is(EOF) {
@@ -336,7 +336,9 @@ func (p *parser) parseConfig() *Config {
 		}
 	}
 	c.Rbrace = Pos(p.tok.pos)
-	p.expect(RBrace)
+	if _, c.Closed = p.expect(RBrace); !c.Closed {
+		c.Rbrace = Pos(p.prev.end)
+	}
 	return c
 }
 
@@ -354,7 +356,7 @@ func (p *parser) parseConfigValue() Expr {
 		return p.parseIdent()
 	}
 	p.errorExpected("string, integer, boolean or identifier")
-	return &BadExpr{From: Pos(p.tok.pos), To: Pos(p.tok.pos)}
+	return p.missingExpr()
 }
 
 // parseImport parses import "path"; at the top level or in a block.
@@ -363,7 +365,6 @@ func (p *parser) parseImport() *Import {
 	p.advance()
 	if !p.is(STRING) {
 		p.errorExpected("string after 'import'")
-		imp.Path = &StringLit{Start: Pos(p.prev.end), Raw: `""`}
 		p.skipStatement()
 		return imp
 	}
@@ -637,6 +638,7 @@ func (p *parser) parseBlock(allowValue bool) *Block {
 		p.advance()
 		p.recovering = false
 	} else {
+		b.Rbrace = Pos(p.prev.end)
 		p.errorExpected("'}'")
 		n := len(p.diags) - 1
 		if n >= 0 && p.diags[n].Span.Start == p.tok.pos {
@@ -980,7 +982,7 @@ func (p *parser) parseExpr() Expr {
 	if _, ok := p.expect(Colon); ok {
 		t.Else = p.parseExpr()
 	} else {
-		t.Else = &BadExpr{From: Pos(p.tok.pos), To: Pos(p.tok.pos)}
+		t.Else = p.missingExpr()
 	}
 	return t
 }
@@ -1061,8 +1063,9 @@ func (p *parser) parsePostfix(x Expr) Expr {
 			x = f
 		case LBrack:
 			p.advance()
+			lbrack := Pos(p.prev.pos)
 			ix := &IndexExpr{X: x, Index: p.parseExpr()}
-			ix.Rbrack, _ = p.expect(RBrack)
+			ix.Rbrack = p.closing(RBrack, lbrack)
 			x = ix
 		case Inc, Dec:
 			if !isAssignable(x) {
@@ -1100,13 +1103,12 @@ func (p *parser) parsePrimary() Expr {
 		return p.parseString()
 	}
 	p.errorExpected("expression")
-	bad := &BadExpr{From: Pos(p.tok.pos), To: Pos(p.tok.pos)}
 	switch p.tok.kind {
 	case Semi, RBrace, RParen, RBrack, Comma, Colon, EOF, Slash:
-	default:
-		bad.To = Pos(p.tok.end)
-		p.advance()
+		return p.missingExpr()
 	}
+	bad := &BadExpr{From: Pos(p.tok.pos), To: Pos(p.tok.end)}
+	p.advance()
 	return bad
 }
 
@@ -1213,6 +1215,12 @@ func (p *parser) parseMap() Expr {
 	return m
 }
 
+// missingExpr stands for an expression that is not there: an empty BadExpr
+// right after the last token consumed, so that it lies inside its parent.
+func (p *parser) missingExpr() *BadExpr {
+	return &BadExpr{From: Pos(p.prev.end), To: Pos(p.prev.end)}
+}
+
 func (p *parser) parseVariable() *Variable {
 	v := &Variable{Start: Pos(p.tok.pos), Name: p.text(p.tok)}
 	p.advance()
@@ -1222,7 +1230,7 @@ func (p *parser) parseVariable() *Variable {
 func (p *parser) parseIdent() *Ident {
 	if !p.is(IDENT) {
 		p.errorExpected("identifier")
-		return &Ident{Start: Pos(p.tok.pos)}
+		return &Ident{Start: Pos(p.prev.end)}
 	}
 	id := &Ident{Start: Pos(p.tok.pos), Name: p.text(p.tok)}
 	p.advance()

@@ -134,7 +134,7 @@ func (p *printer) decl(d Decl) {
 	case *Config:
 		p.config(d)
 	case *Import:
-		p.write("import " + d.Path.Raw + ";")
+		p.importDecl(d)
 	case *Macro:
 		p.write("macro " + d.Name.Name)
 		if d.HasParams {
@@ -153,6 +153,14 @@ func (p *printer) decl(d Decl) {
 	case *BadDecl:
 		p.write(p.sourceText(d.From, d.To))
 	}
+}
+
+func (p *printer) importDecl(imp *Import) {
+	if imp.Path == nil {
+		p.write(p.sourceText(imp.Pos(), imp.End()))
+		return
+	}
+	p.write("import " + imp.Path.Raw + ";")
 }
 
 func (p *printer) config(c *Config) {
@@ -329,7 +337,7 @@ func (p *printer) stmt(s Stmt) {
 		p.expr(s.X)
 		p.write(";")
 	case *Import:
-		p.write("import " + s.Path.Raw + ";")
+		p.importDecl(s)
 	case *BadStmt:
 		p.write(p.sourceText(s.From, s.To))
 	}

@@ -1,0 +1,70 @@
+# ken's build. Run "make help" for the targets.
+
+# Go 1.26 lives in /usr/local/go on the project's machines; use it when it
+# is there, whatever the caller's PATH.
+export PATH := $(if $(wildcard /usr/local/go/bin/go),/usr/local/go/bin:)$(PATH)
+
+GO ?= go
+# ken version reports this; the Go toolchain's own stamp is used when empty.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+# scripts/install-bpftrace.sh needs root; use sudo when not root and it exists.
+SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
+
+.DEFAULT_GOAL := build
+
+.PHONY: help setup build test bench lint fuzz demo bpftrace clean
+
+help:
+	@echo "make setup     install the Debian packages ken needs (.ci/setup; root, or sudo)"
+	@echo "make build     build bin/ken"
+	@echo "make test      go vet and all tests"
+	@echo "make bench     run the benchmarks"
+	@echo "make lint      check formatting (gofmt) and go vet"
+	@echo "make fuzz      fuzz the parser for 60 s"
+	@echo "make demo      run ken check and ken fmt -d on examples/*.bt"
+	@echo "make bpftrace  install bpftrace 0.23 for tests (scripts/install-bpftrace.sh; needs root)"
+	@echo "make clean     remove build outputs"
+
+setup:
+	.ci/setup
+
+build:
+	$(GO) build -ldflags '-X main.version=$(VERSION)' -o bin/ken ./cmd/ken
+
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint:
+	@unformatted=$$(gofmt -l .) || exit 1; \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; \
+	fi
+	$(GO) vet ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./analysis/syntax
+
+# examples/opens.bt is a valid tracer; examples/broken.bt has an intentional
+# syntax error, so its check is expected to exit 1.
+demo: build
+	@echo "== ken check examples/opens.bt (a valid tracer: no output, exit status 0)"
+	bin/ken check examples/opens.bt
+	@echo
+	@echo "== ken check examples/broken.bt (an intentional syntax error: exit status 1)"
+	bin/ken check examples/broken.bt; test $$? -eq 1
+	@echo
+	@echo "== ken fmt -d examples/opens.bt (the changes ken fmt would make)"
+	bin/ken fmt -d examples/opens.bt
+	@echo
+	@echo "== ken fmt -d examples/broken.bt (refused: a file with syntax errors is never reformatted)"
+	bin/ken fmt -d examples/broken.bt; test $$? -eq 1
+
+bpftrace:
+	$(SUDO) scripts/install-bpftrace.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,62 @@
+// Command ken checks and formats bpftrace programs.
+//
+// Usage:
+//
+//	ken check [--format text|json|sarif] FILE...
+//	ken fmt [-w] [-l] [-d] FILE...
+//	ken version
+//	ken help [COMMAND]
+//
+// A FILE of "-" means standard input, reported as "<stdin>". Flags may come
+// before or after the files; "--" ends the flags.
+//
+// # Check
+//
+// ken check runs the analysis pipeline over each file and prints its
+// diagnostics, sorted by file name and then by position.
+//
+// The text format prints one line per diagnostic, followed by one indented
+// line per related location:
+//
+//	file:line:col: severity: message [code]
+//		file:line:col: related message
+//
+// Lines and columns are 1-based; columns count bytes.
+//
+// The json format prints one array (empty when there is nothing to report)
+// of objects with these fields, all always present:
+//
+//	file      the file name as given ("<stdin>" for standard input)
+//	range     {"start": POS, "end": POS}, end exclusive, where POS is
+//	          {"line": N, "column": N, "offset": N}: 1-based line, 1-based
+//	          byte column, 0-based byte offset
+//	severity  "error", "warning", "info" or "hint"
+//	code      the stable diagnostic code, such as "ken/syntax" ("" if none)
+//	source    the stage that found it, such as "ken" or "bpftrace"
+//	message   the text for people
+//	related   [{"file", "range", "message"}], other locations in the file
+//	fixes     [{"title", "edits": [{"range", "newText"}]}], suggested changes
+//	          to the same file
+//
+// The sarif format prints a SARIF 2.1.0 log with one run. Its rules are the
+// codes that occur; levels are error, warning and note (for info and hint).
+// Regions use 1-based lines and 1-based columns counted in UTF-16 code units
+// (run.columnKind "utf16CodeUnits", the SARIF default); endColumn is
+// exclusive. Relative file names become relative URIs with uriBaseId
+// "%SRCROOT%", so run ken from the repository root for code scanning;
+// absolute names become file URIs.
+//
+// # Fmt
+//
+// ken fmt prints the canonical formatting of each file. With -l it lists the
+// files whose formatting differs, with -d it prints a unified diff, and with
+// -w it rewrites the files in place (through a temporary file and a rename,
+// keeping the file mode). A file with syntax errors is never changed: its
+// diagnostics are printed on standard error in the text format.
+//
+// # Exit status
+//
+// 0 when no file has an error diagnostic, 1 when one has, 2 for usage
+// errors and for files that cannot be read or written; the other files are
+// still processed.
+package main

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/kenlsp/ken/analysis"
+	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/format"
+	"github.com/kenlsp/ken/analysis/source"
+)
+
+// Exit statuses. A run reports the most serious one that applies.
+const (
+	exitOK       = 0 // nothing wrong
+	exitFindings = 1 // some file has an error diagnostic
+	exitUsage    = 2 // bad usage, or a file could not be read or written
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the command line args (without the program name) and returns
+// the exit status. It never calls os.Exit, so tests can call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		check:  analysis.Check,
+		format: format.Format,
+	}
+	return c.run(args)
+}
+
+// cli holds the streams and the pipeline functions one run uses; tests
+// replace check and format to exercise the plumbing on its own.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	check          func(*source.File) *analysis.Result
+	format         func(*source.File) ([]byte, []diag.Diagnostic)
+}
+
+// commands lists each subcommand with its one-line summary.
+var commands = []struct{ name, summary string }{
+	{"check", "report diagnostics for bpftrace files"},
+	{"fmt", "format bpftrace files"},
+	{"version", "print ken's version"},
+	{"help", "describe ken or one of its commands"},
+}
+
+func (c *cli) run(args []string) int {
+	if len(args) == 0 {
+		c.usage(c.stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "check":
+		return c.runCheck(args[1:])
+	case "fmt":
+		return c.runFmt(args[1:])
+	case "version":
+		return c.runVersion(args[1:])
+	case "help", "-h", "-help", "--help":
+		return c.runHelp(args[1:])
+	}
+	fmt.Fprintf(c.stderr, "ken: unknown command %q\n", args[0])
+	c.usage(c.stderr)
+	return exitUsage
+}
+
+func (c *cli) usage(w io.Writer) {
+	fmt.Fprint(w, "ken checks and formats bpftrace programs.\n\nUsage:\n\n\tken <command> [arguments]\n\nCommands:\n\n")
+	for _, cmd := range commands {
+		fmt.Fprintf(w, "\t%-8s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprint(w, "\nRun \"ken help <command>\" for more about a command.\n")
+}
+
+func (c *cli) runHelp(args []string) int {
+	switch {
+	case len(args) == 0:
+		c.usage(c.stdout)
+		return exitOK
+	case len(args) > 1:
+		fmt.Fprintln(c.stderr, "usage: ken help [command]")
+		return exitUsage
+	}
+	var fs *flag.FlagSet
+	switch args[0] {
+	case "check":
+		fs, _ = c.checkFlags()
+	case "fmt":
+		fs, _ = c.fmtFlags()
+	case "version":
+		fmt.Fprintln(c.stdout, "usage: ken version\n\nVersion prints ken's version and the Go toolchain that built it.")
+		return exitOK
+	case "help":
+		fmt.Fprintln(c.stdout, "usage: ken help [command]")
+		return exitOK
+	default:
+		fmt.Fprintf(c.stderr, "ken help: unknown command %q\n", args[0])
+		return exitUsage
+	}
+	fs.SetOutput(c.stdout)
+	fs.Usage()
+	return exitOK
+}
+
+// parseFlags parses args with fs, allowing flags after the file arguments
+// as well as before them, and returns the file arguments. "--" ends the
+// flags; a lone "-" is a file (standard input).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return files, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(files, rest...), nil
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
+	}
+}
+
+// flagError turns the error of parseFlags into an exit status: asking for
+// help is not an error, anything else is a usage error that the flag
+// package has already reported.
+func flagError(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
