@@ -34,7 +34,33 @@ type parser struct {
 	// errors in between are consequences of the first and are not reported;
 	// lexical errors always are.
 	recovering bool
+
+	depth int // nesting of blocks and expressions, bounded by maxDepth
 }
+
+// maxDepth bounds the nesting of blocks and expressions. Real programs stay
+// far below it; past it a hostile file would exhaust the stack, which in Go
+// is fatal, so the parser gives up on the rest of the text instead.
+const maxDepth = 500
+
+// enter counts one more level of nesting and reports whether the parser may
+// go deeper. Past maxDepth it reports the error once and skips to the end.
+func (p *parser) enter() bool {
+	p.depth++
+	if p.depth <= maxDepth {
+		return true
+	}
+	if p.depth == maxDepth+1 {
+		p.errorf(p.tok.pos, len(p.src), CodeUnexpected, "nesting deeper than %d levels; the rest of the file is not parsed", maxDepth)
+	}
+	for !p.is(EOF) {
+		p.advance()
+	}
+	p.recovering = true
+	return false
+}
+
+func (p *parser) leave() { p.depth-- }
 
 // state is what backtracking restores.
 type state struct {
@@ -616,6 +642,11 @@ func (p *parser) parseBody(allowValue bool) *Block {
 func (p *parser) parseBlock(allowValue bool) *Block {
 	b := &Block{Lbrace: Pos(p.tok.pos)}
 	p.advance()
+	defer p.leave()
+	if !p.enter() {
+		b.Rbrace = Pos(p.prev.end)
+		return b
+	}
 	for !p.is(RBrace) && !p.is(EOF) {
 		if p.startsNewDecl() {
 			break
@@ -1011,6 +1042,10 @@ func (p *parser) parseBinary(minPrec int) Expr {
 }
 
 func (p *parser) parseUnary() Expr {
+	defer p.leave()
+	if !p.enter() {
+		return p.missingExpr()
+	}
 	switch op := p.tok.kind; op {
 	case Inc, Dec, Amp, Star, Bang, Tilde, Minus:
 		u := &UnaryExpr{OpPos: Pos(p.tok.pos), Op: op}

@@ -406,3 +406,22 @@ func TestUnquote(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepNesting checks that pathological nesting is an error, not a stack
+// overflow, which Go cannot recover from.
+func TestDeepNesting(t *testing.T) {
+	for _, src := range []string{
+		"BEGIN { $x = " + strings.Repeat("(", 200000) + "1; }",
+		"BEGIN " + strings.Repeat("{ if (1) ", 100000),
+		"BEGIN { $x = " + strings.Repeat("-", 200000) + "1; }",
+	} {
+		file, diags := parseString(src)
+		if len(diags) == 0 || !strings.Contains(diags[len(diags)-1].Message+diags[0].Message, "nesting deeper than") {
+			t.Errorf("want a nesting error, got %v", diags)
+		}
+		if err := checkInvariants(file, diags, len(src)); err != nil {
+			t.Error(err)
+		}
+		Print(file, []byte(src))
+	}
+}
