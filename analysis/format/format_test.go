@@ -57,7 +57,7 @@ func TestRefusesBrokenFiles(t *testing.T) {
 
 func TestIndentSetting(t *testing.T) {
 	out, _ := With(syntax.Printer{Indent: "\t"}, source.NewFile("i.bt", []byte("BEGIN{if(1){exit();}}")))
-	want := "BEGIN {\n\tif (1) {\n\t\texit();\n\t}\n}\n"
+	want := "BEGIN\n{\n\tif (1) {\n\t\texit();\n\t}\n}\n"
 	if string(out) != want {
 		t.Errorf("got %q, want %q", out, want)
 	}

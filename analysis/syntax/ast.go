@@ -89,13 +89,12 @@ type (
 	}
 
 	// Macro is macro name(params) { body }. Params are Variables, MapExprs
-	// or Idents. HasParams is false for the parameterless form macro name {.
+	// or Idents.
 	Macro struct {
-		Keyword   Pos
-		Name      *Ident
-		HasParams bool
-		Params    []Expr
-		Body      *Block
+		Keyword Pos
+		Name    *Ident
+		Params  []Expr
+		Body    *Block
 	}
 
 	// Func is a subprogram: fn name($a: type, ...): type { body }.
@@ -275,11 +274,9 @@ type (
 		Raw   string
 	}
 
-	// CallExpr is a function or macro call. Bang marks the name!(...) macro
-	// call form.
+	// CallExpr is a function or macro call.
 	CallExpr struct {
 		Fun    *Ident
-		Bang   bool
 		Lparen Pos
 		Args   []Expr
 		Rparen Pos

@@ -165,7 +165,7 @@ func (p *parser) grammarError(start, end int, code, format string, args ...any) 
 // unterminated reports whether t is a string literal without its closing
 // quote.
 func (p *parser) unterminated(t token) bool {
-	return t.kind == STRING && (t.end-t.pos < 2 || p.src[t.end-1] != '"' || p.src[t.end-2] == '\\')
+	return t.kind == STRING && p.openStrings[t.pos]
 }
 
 // expect consumes a token of kind k, or reports it missing. It returns the
@@ -195,7 +195,7 @@ func (p *parser) parseFile() *File {
 	for !p.is(EOF) {
 		p.recovering = false
 		before := p.tok.pos
-		d, sec := p.parseDecl()
+		d, sec := p.parseDecl(len(file.Decls) == 0)
 		if sec < section {
 			p.errorf(int(d.Pos()), int(d.End()), CodeMisplaced, "%s", misplacedMessage(d))
 		}
@@ -225,12 +225,13 @@ func misplacedMessage(d Decl) string {
 }
 
 // parseDecl parses one top-level item and says which section it belongs to.
-func (p *parser) parseDecl() (Decl, int) {
+// A #! line is only allowed as the first item, after comments at most.
+func (p *parser) parseDecl(first bool) (Decl, int) {
 	switch {
 	case p.is(DIRECTIVE):
 		d := &Directive{Start: Pos(p.tok.pos), Text: strings.TrimRight(p.text(p.tok), " \t\r")}
 		p.advance()
-		if strings.HasPrefix(d.Text, "#!") && d.Start != 0 {
+		if strings.HasPrefix(d.Text, "#!") && !first {
 			return d, sectionC - 1
 		}
 		return d, sectionC
@@ -405,9 +406,7 @@ func (p *parser) parseMacro() *Macro {
 	m := &Macro{Keyword: Pos(p.tok.pos)}
 	p.advance()
 	m.Name = p.parseIdent()
-	if p.is(LParen) {
-		m.HasParams = true
-		p.advance()
+	if _, ok := p.expect(LParen); ok {
 		for !p.is(RParen) && !p.is(EOF) && !p.is(LBrace) {
 			m.Params = append(m.Params, p.parseMacroParam())
 			if !p.is(Comma) {
@@ -1166,14 +1165,10 @@ func (p *parser) parseIdentExpr() Expr {
 		return c
 	}
 	id := p.parseIdent()
-	bang := p.is(Bang) && p.byteAfter(p.tok.end) == '('
-	if bang {
-		p.advance()
-	}
 	if !p.is(LParen) {
 		return id
 	}
-	call := &CallExpr{Fun: id, Bang: bang, Lparen: Pos(p.tok.pos)}
+	call := &CallExpr{Fun: id, Lparen: Pos(p.tok.pos)}
 	p.advance()
 	call.Args = p.parseExprList(RParen)
 	call.Rparen = p.closing(RParen, call.Lparen)

@@ -8,8 +8,15 @@ import (
 // Printer prints a tree in ken's canonical layout, with the file's comments
 // and single blank lines kept where the author put them. Printing a
 // tree parsed from src and parsing the result again gives the same tree.
+//
+// The layout follows bpftrace's own formatter (bpftrace --fmt, 0.27): each
+// attach point and the predicate on their own lines, the '{' of probes,
+// macros and functions on its own line, two-space indentation. Unlike
+// bpftrace --fmt it never rewrites the program (-> stays ->, a ?: b stays,
+// for loops keep their parentheses), so the output runs on the same bpftrace
+// versions as the input.
 type Printer struct {
-	Indent string // one level of indentation; four spaces when empty
+	Indent string // one level of indentation; two spaces when empty
 }
 
 // Print prints file, parsed from src, with the default layout.
@@ -22,7 +29,7 @@ func Print(file *File, src []byte) []byte {
 func (cfg Printer) Print(file *File, src []byte) []byte {
 	indent := cfg.Indent
 	if indent == "" {
-		indent = "    "
+		indent = "  "
 	}
 	p := &printer{src: src, comments: file.Comments, indentUnit: indent, lineStart: true}
 	for _, d := range file.Decls {
@@ -136,13 +143,10 @@ func (p *printer) decl(d Decl) {
 	case *Import:
 		p.importDecl(d)
 	case *Macro:
-		p.write("macro " + d.Name.Name)
-		if d.HasParams {
-			p.write("(")
-			p.exprList(d.Params)
-			p.write(")")
-		}
-		p.write(" ")
+		p.write("macro " + d.Name.Name + "(")
+		p.exprList(d.Params)
+		p.write(")")
+		p.newline()
 		p.block(d.Body)
 	case *Func:
 		p.fn(d)
@@ -188,12 +192,12 @@ func (p *printer) fn(f *Func) {
 		if i > 0 {
 			p.write(", ")
 		}
-		p.write(param.Var.Name + ": ")
+		p.write(param.Var.Name + " : ")
 		p.typ(param.Type)
 	}
-	p.write("): ")
+	p.write(") : ")
 	p.typ(f.Result)
-	p.write(" ")
+	p.newline()
 	p.block(f.Body)
 }
 
@@ -210,25 +214,15 @@ func (p *printer) mapDecl(d *MapDecl) {
 }
 
 func (p *printer) probe(pr *Probe) {
-	multiline := false
-	for i := 1; i < len(pr.AttachPoints); i++ {
-		if p.sourceLines(pr.AttachPoints[i-1].End(), pr.AttachPoints[i].Pos()) > 0 {
-			multiline = true
-		}
-	}
-	sep := " "
-	if multiline {
-		sep = "\n"
-	}
 	for i, ap := range pr.AttachPoints {
 		if i > 0 {
 			p.write(",")
-			p.separate(sep)
+			p.newline()
 		}
 		p.write(ap.Raw)
 	}
 	if pr.Predicate != nil {
-		p.separate(sep)
+		p.newline()
 		pred := p.exprString(pr.Predicate)
 		if strings.HasPrefix(pred, "*") || strings.HasPrefix(pred, "/") {
 			pred = " " + pred
@@ -236,16 +230,8 @@ func (p *printer) probe(pr *Probe) {
 		p.write("/" + pred + "/")
 	}
 	if pr.Body != nil {
-		p.separate(sep)
-		p.block(pr.Body)
-	}
-}
-
-func (p *printer) separate(sep string) {
-	if sep == "\n" {
 		p.newline()
-	} else {
-		p.write(sep)
+		p.block(pr.Body)
 	}
 }
 
@@ -302,7 +288,7 @@ func (p *printer) stmt(s Stmt) {
 	case *LetStmt:
 		p.write("let " + s.Var.Name)
 		if s.Type != nil {
-			p.write(": ")
+			p.write(" : ")
 			p.typ(s.Type)
 		}
 		if s.Value != nil {
@@ -316,7 +302,7 @@ func (p *printer) stmt(s Stmt) {
 		p.write(") ")
 		p.block(s.Body)
 	case *UnrollStmt:
-		p.write("unroll(")
+		p.write("unroll (")
 		p.expr(s.Count)
 		p.write(") ")
 		p.block(s.Body)
@@ -383,11 +369,7 @@ func (p *printer) expr(x Expr) {
 	case *ParamExpr:
 		p.write(x.Raw)
 	case *CallExpr:
-		p.write(x.Fun.Name)
-		if x.Bang {
-			p.write("!")
-		}
-		p.write("(")
+		p.write(x.Fun.Name + "(")
 		p.exprList(x.Args)
 		p.write(")")
 	case *UnaryExpr:
@@ -434,7 +416,7 @@ func (p *printer) expr(x Expr) {
 			if i > 0 {
 				p.write(", ")
 			}
-			p.write(f.Name.Name + " = ")
+			p.write(f.Name.Name + "=")
 			p.expr(f.Value)
 		}
 		p.write(")")
@@ -556,9 +538,6 @@ func (p *printer) typ(t Type) {
 		p.write(t.Name)
 	case *PointerType:
 		p.typ(t.Elem)
-		if _, ok := t.Elem.(*PointerType); !ok {
-			p.write(" ")
-		}
 		p.write("*")
 	case *ArrayType:
 		p.typ(t.Elem)

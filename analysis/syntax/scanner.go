@@ -14,6 +14,8 @@ type scanner struct {
 	// openComment records that the text ends inside a /* comment, so that
 	// the parser does not also complain about everything left unclosed.
 	openComment bool
+	// openStrings holds the start offsets of unterminated string literals.
+	openStrings map[int]bool
 	errorf      func(start, end int, code, format string, args ...any)
 }
 
@@ -192,7 +194,7 @@ func (s *scanner) scanString() {
 			s.off++
 			return
 		case '\n':
-			s.errorf(start, s.off, CodeUnterminatedString, "unterminated string")
+			s.unterminatedString(start)
 			return
 		case '\\':
 			if s.at(s.off+1) == '\n' {
@@ -205,7 +207,15 @@ func (s *scanner) scanString() {
 		}
 	}
 	s.off = len(s.src)
+	s.unterminatedString(start)
+}
+
+func (s *scanner) unterminatedString(start int) {
 	s.errorf(start, s.off, CodeUnterminatedString, "unterminated string")
+	if s.openStrings == nil {
+		s.openStrings = map[int]bool{}
+	}
+	s.openStrings[start] = true
 }
 
 // operators lists the punctuation tokens, longest first so that the scanner
