@@ -12,11 +12,14 @@
 # the wrapper is rewritten. Run it as root.
 #
 # Environment:
+#   KEN_DEBIAN_SUITE      the Debian suite          (default trixie: bpftrace 0.23;
+#                         sid has a current bpftrace, 0.27 in November 2026)
 #   KEN_BPFTRACE_ROOT     the root to create        (default /opt/ken/trixie)
 #   KEN_BPFTRACE_WRAPPER  the wrapper to install    (default /usr/local/bin/bpftrace-0.23)
 #   KEN_DEBIAN_MIRROR     the Debian mirror to use  (default http://deb.debian.org/debian)
 set -euo pipefail
 
+suite=${KEN_DEBIAN_SUITE:-trixie}
 root=${KEN_BPFTRACE_ROOT:-/opt/ken/trixie}
 wrapper=${KEN_BPFTRACE_WRAPPER:-/usr/local/bin/bpftrace-0.23}
 mirror=${KEN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -42,8 +45,8 @@ else
 	# interrupted run never leaves something that looks like a finished root.
 	mkdir -p -- "$(dirname -- "$root")"
 	partial=$(mktemp -d -- "$root.partial.XXXXXX")
-	say "debootstrap trixie with bpftrace into $partial (about 30 s)"
-	debootstrap --variant=minbase --include=bpftrace trixie "$partial" "$mirror"
+	say "debootstrap $suite with bpftrace into $partial (about 30 s)"
+	debootstrap --variant=minbase --include=bpftrace "$suite" "$partial" "$mirror"
 	rmdir -- "$root" 2>/dev/null || true
 	mv -T -- "$partial" "$root"
 fi
@@ -53,7 +56,7 @@ mkdir -p -- "$(dirname -- "$wrapper")"
 tmp=$(mktemp -- "$wrapper.XXXXXX")
 {
 	echo '#!/usr/bin/env bash'
-	echo "# bpftrace-0.23: runs bpftrace from the Debian trixie root $root."
+	echo "# $(basename -- "$wrapper"): runs bpftrace from the Debian $suite root $root."
 	echo "# Installed by ken's scripts/install-bpftrace.sh; KEN_BPFTRACE_ROOT overrides the root."
 	printf 'default_root=%q\n' "$root"
 	cat <<'WRAPPER'
