@@ -24,17 +24,26 @@ func corpusFiles(t testing.TB, dir string) []string {
 	return files
 }
 
+// parseCorpusFile reads and parses one corpus file, diagnostics sorted.
+func parseCorpusFile(t *testing.T, path string) (*source.File, *File, []diag.Diagnostic) {
+	t.Helper()
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := source.NewFile(path, text)
+	file, diags := Parse(f)
+	diag.Sort(diags)
+	return f, file, diags
+}
+
 // TestValidCorpus parses every valid program: no diagnostics, sound spans,
 // and printing then parsing gives the same tree and the same text again.
 func TestValidCorpus(t *testing.T) {
 	for _, path := range corpusFiles(t, "valid") {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			text, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f := source.NewFile(path, text)
-			file, diags := Parse(f)
+			f, file, diags := parseCorpusFile(t, path)
+			text := f.Text
 			for _, d := range diags {
 				t.Errorf("%s: %s [%s]", formatPos(f, d.Span.Start), d.Message, d.Code)
 			}
@@ -101,13 +110,8 @@ func formatDiagnostics(f *source.File, diags []diag.Diagnostic) string {
 func TestErrorCorpus(t *testing.T) {
 	for _, path := range corpusFiles(t, "errors") {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			text, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f := source.NewFile(path, text)
-			file, diags := Parse(f)
-			diag.Sort(diags)
+			f, file, diags := parseCorpusFile(t, path)
+			text := f.Text
 			if !diag.HasErrors(diags) {
 				t.Fatal("no syntax error reported")
 			}

@@ -297,20 +297,11 @@ func (p *printer) stmt(s Stmt) {
 		}
 		p.write(";")
 	case *WhileStmt:
-		p.write("while (")
-		p.expr(s.Cond)
-		p.write(") ")
-		p.block(s.Body)
+		p.headedBlock("while (", s.Cond, s.Body)
 	case *UnrollStmt:
-		p.write("unroll (")
-		p.expr(s.Count)
-		p.write(") ")
-		p.block(s.Body)
+		p.headedBlock("unroll (", s.Count, s.Body)
 	case *ForStmt:
-		p.write("for (" + s.Var.Name + " : ")
-		p.expr(s.Iter)
-		p.write(") ")
-		p.block(s.Body)
+		p.headedBlock("for ("+s.Var.Name+" : ", s.Iter, s.Body)
 	case *JumpStmt:
 		p.write(s.Kind)
 		if s.Value != nil {
@@ -475,11 +466,17 @@ func (p *printer) expr(x Expr) {
 	}
 }
 
-func (p *printer) ifExpr(x *IfExpr) {
-	p.write("if (")
-	p.expr(x.Cond)
+// headedBlock prints the "keyword (x) { ... }" shape of if, while, unroll
+// and for; head is everything up to x.
+func (p *printer) headedBlock(head string, x Expr, body *Block) {
+	p.write(head)
+	p.expr(x)
 	p.write(") ")
-	p.block(x.Then)
+	p.block(body)
+}
+
+func (p *printer) ifExpr(x *IfExpr) {
+	p.headedBlock("if (", x.Cond, x.Then)
 	if x.Else != nil {
 		p.write(" else ")
 		p.expr(x.Else)
