@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/source"
 )
@@ -73,7 +74,7 @@ func (c *cli) runCheck(args []string) int {
 			status = max(status, exitUsage)
 			continue
 		}
-		ds := slices.Clone(c.check(f).Diagnostics)
+		ds := slices.Clone(c.check(f, analysis.Config{}).Diagnostics)
 		diag.Sort(ds)
 		if diag.HasErrors(ds) {
 			status = max(status, exitFindings)

@@ -86,7 +86,7 @@ func fakeCLI(stdin string) (*cli, *bytes.Buffer, *bytes.Buffer) {
 		stdin:  strings.NewReader(stdin),
 		stdout: &stdout,
 		stderr: &stderr,
-		check: func(f *source.File) *analysis.Result {
+		check: func(f *source.File, _ analysis.Config) *analysis.Result {
 			return &analysis.Result{File: f, Diagnostics: fakeDiagnostics(f)}
 		},
 		format: func(f *source.File) ([]byte, []diag.Diagnostic) {

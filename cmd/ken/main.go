@@ -42,7 +42,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	check          func(*source.File) *analysis.Result
+	check          func(*source.File, analysis.Config) *analysis.Result
 	format         func(*source.File) ([]byte, []diag.Diagnostic)
 }
 
