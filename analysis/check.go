@@ -4,6 +4,7 @@ import (
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/kernel"
+	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
@@ -27,12 +28,41 @@ type Result struct {
 	File        *source.File
 	AST         *syntax.File
 	Diagnostics []diag.Diagnostic // sorted by position
+	// Info is the semantic model: types, maps, variables and probes.
+	Info *sema.Info
 }
 
-// Check runs every available stage over f and returns the sorted findings.
-// It never panics on any input; malformed text yields diagnostics.
+// Check runs every available stage over f and returns the sorted findings:
+// syntax, the dialect of the configured bpftrace, then semantics. Every
+// stage runs even after errors, skipping what failed to parse, so that an
+// editor sees all it can. It never panics on any input.
 func Check(f *source.File, cfg Config) *Result {
 	ast, diags := syntax.Parse(f)
+	v := cfg.Dialect.Clamp()
+	diags = append(diags, dialect.Check(ast, f, v)...)
+	info, semantic := sema.Check(ast, f, sema.Config{Kernel: cfg.Kernel, Dialect: v, HostFiles: cfg.HostFiles})
+	diags = dedupe(append(diags, semantic...))
 	diag.Sort(diags)
-	return &Result{File: f, AST: ast, Diagnostics: diags}
+	return &Result{File: f, AST: ast, Diagnostics: diags, Info: info}
+}
+
+// dedupe drops a diagnostic when an earlier stage reported the same code
+// at the same place: the dialect and semantic stages both know when a
+// builtin appeared.
+func dedupe(ds []diag.Diagnostic) []diag.Diagnostic {
+	type key struct {
+		start int
+		code  string
+	}
+	seen := make(map[key]bool, len(ds))
+	out := ds[:0]
+	for _, d := range ds {
+		k := key{d.Span.Start, d.Code}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out
 }

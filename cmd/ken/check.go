@@ -2,14 +2,20 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/dialect"
+	"github.com/kenlsp/ken/analysis/kernel"
 	"github.com/kenlsp/ken/analysis/source"
 )
 
@@ -27,7 +33,10 @@ var writers = map[string]func(io.Writer, []fileResult) error{
 }
 
 type checkOptions struct {
-	format string
+	format   string
+	kernel   string
+	dialect  string
+	bpftrace string
 }
 
 func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
@@ -35,12 +44,20 @@ func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&opts.format, "format", "text", "output `format`: text, json or sarif")
+	fs.StringVar(&opts.kernel, "kernel", os.Getenv("KEN_KERNEL"),
+		"kernel snapshot `FILE` (from ken kernel snapshot) to check against; \"live\" for this machine's kernel, \"none\" for no kernel checks (default $KEN_KERNEL, else live)")
+	fs.StringVar(&opts.dialect, "dialect", os.Getenv("KEN_DIALECT"),
+		"bpftrace `VERSION` the files are written for, such as 0.23 (default $KEN_DIALECT, else the version of --bpftrace, else "+dialect.Newest.String()+")")
+	fs.StringVar(&opts.bpftrace, "bpftrace", os.Getenv("KEN_BPFTRACE"),
+		"bpftrace `COMMAND` whose version sets the dialect (default $KEN_BPFTRACE, else bpftrace on PATH)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: ken check [--format text|json|sarif] FILE...
+		fmt.Fprint(fs.Output(), `usage: ken check [--format text|json|sarif] [--kernel FILE] [--dialect VERSION] FILE...
 
 Check reports the diagnostics of each bpftrace FILE ("-" is standard input),
-sorted by file and position. The exit status is 0 when no file has an error,
-1 when one has, and 2 for usage errors and unreadable files.
+sorted by file and position: syntax, features the configured bpftrace
+version lacks, and semantic errors against the kernel (probes, fields,
+types, maps, variables, format strings). The exit status is 0 when no file
+has an error, 1 when one has, and 2 for usage errors and unreadable files.
 
 `)
 		fs.PrintDefaults()
@@ -65,6 +82,12 @@ func (c *cli) runCheck(args []string) int {
 		return exitUsage
 	}
 
+	cfg, err := c.checkConfig(opts)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "ken check: %v\n", err)
+		return exitUsage
+	}
+
 	status := exitOK
 	var results []fileResult
 	for _, path := range files {
@@ -74,7 +97,7 @@ func (c *cli) runCheck(args []string) int {
 			status = max(status, exitUsage)
 			continue
 		}
-		ds := slices.Clone(c.check(f, analysis.Config{}).Diagnostics)
+		ds := slices.Clone(c.check(f, cfg).Diagnostics)
 		diag.Sort(ds)
 		if diag.HasErrors(ds) {
 			status = max(status, exitFindings)
@@ -104,4 +127,62 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+// checkConfig resolves the kernel and the dialect a check is made against.
+func (c *cli) checkConfig(opts *checkOptions) (analysis.Config, error) {
+	var cfg analysis.Config
+	switch opts.kernel {
+	case "none":
+	case "", "live":
+		k, err := kernel.Live()
+		if err != nil {
+			if opts.kernel == "live" {
+				return cfg, fmt.Errorf("reading this machine's kernel: %v", err)
+			}
+			fmt.Fprintf(c.stderr, "ken check: note: no kernel knowledge (%v); probes, kernel types and fields are not checked; use --kernel FILE with a snapshot\n", err)
+			break
+		}
+		cfg.Kernel, cfg.HostFiles = k, true
+	default:
+		k, err := kernel.ReadSnapshot(opts.kernel)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Kernel = k
+	}
+	v, err := c.checkDialect(opts)
+	cfg.Dialect = v
+	return cfg, err
+}
+
+// detectTimeout bounds "bpftrace --version".
+const detectTimeout = 5 * time.Second
+
+// checkDialect picks the bpftrace version: --dialect, else the version of
+// the configured or installed bpftrace, else the newest ken models.
+func (c *cli) checkDialect(opts *checkOptions) (dialect.Version, error) {
+	if opts.dialect != "" {
+		v, err := dialect.Parse(opts.dialect)
+		if err != nil {
+			return v, fmt.Errorf("--dialect: %v", err)
+		}
+		return v.Clamp(), nil
+	}
+	cmd := opts.bpftrace
+	if cmd == "" {
+		path, err := exec.LookPath("bpftrace")
+		if err != nil {
+			return dialect.Newest, nil
+		}
+		cmd = path
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), detectTimeout)
+	defer cancel()
+	v, err := dialect.Detect(ctx, strings.Fields(cmd))
+	if err != nil {
+		fmt.Fprintf(c.stderr, "ken check: note: %v; checking as bpftrace %s\n", err, dialect.Newest)
+		return dialect.Newest, nil
+	}
+	return v.Clamp(), nil
 }

@@ -50,6 +50,7 @@ type cli struct {
 var commands = []struct{ name, summary string }{
 	{"check", "report diagnostics for bpftrace files"},
 	{"fmt", "format bpftrace files"},
+	{"kernel", "snapshot or describe a Linux kernel's BTF and tracepoints"},
 	{"version", "print ken's version"},
 	{"help", "describe ken or one of its commands"},
 }
@@ -64,6 +65,8 @@ func (c *cli) run(args []string) int {
 		return c.runCheck(args[1:])
 	case "fmt":
 		return c.runFmt(args[1:])
+	case "kernel":
+		return c.runKernel(args[1:])
 	case "version":
 		return c.runVersion(args[1:])
 	case "help", "-h", "-help", "--help":

@@ -1,0 +1,159 @@
+package sema
+
+import (
+	"github.com/kenlsp/ken/analysis/catalog"
+	"github.com/kenlsp/ken/analysis/syntax"
+)
+
+// defaultStrlen is the size of str()'s result without a length argument.
+const defaultStrlen = 64
+
+// stackModes are the identifiers kstack() and ustack() take as a mode.
+var stackModes = map[string]bool{"perf": true, "bpftrace": true, "raw": true}
+
+// mapFunctions take a whole map, not a value read from it, as their first
+// argument.
+var mapFunctions = map[string]bool{"print": true, "clear": true, "zero": true, "len": true, "has_key": true, "delete": true}
+
+// callType checks the arguments of a builtin call whose arity is right and
+// returns the call's type.
+func (c *checker) callType(x *syntax.CallExpr, f catalog.Function) *Type {
+	switch f.Name {
+	case "printf", "errorf", "warnf", "debugf", "system", "cat":
+		c.format(x)
+		return noneType
+	case "str":
+		return c.strCall(x)
+	case "buf":
+		c.plainArgs(x.Args)
+		return &Type{Kind: Buffer}
+	case "kstack", "ustack":
+		c.stackArgs(x)
+		return c.resultType(f)
+	case "sum", "min", "max", "avg", "stats", "hist", "lhist":
+		c.numericArg(x, f.Name)
+		return aggregate(f.Name)
+	case "ksym", "usym":
+		c.numericArg(x, f.Name)
+		return c.resultType(f)
+	case "ntop":
+		c.ntopArgs(x)
+		return &Type{Kind: Inet}
+	case "kaddr":
+		c.plainArgs(x.Args)
+		c.kaddr(x)
+		return uint64Type
+	case "bswap":
+		if t := c.numericArg(x, f.Name); t.Kind == Int {
+			return t
+		}
+		return unknownType
+	case "uptr", "kptr":
+		return c.value(x.Args[0])
+	}
+	if mapFunctions[f.Name] {
+		c.mapArgs(x)
+		return c.resultType(f)
+	}
+	for _, a := range x.Args {
+		c.value(a)
+	}
+	return c.resultType(f)
+}
+
+// strCall checks str(x[, n]): x must be an address to read from.
+func (c *checker) strCall(x *syntax.CallExpr) *Type {
+	t := c.value(x.Args[0])
+	if !t.IsUnknown() && !t.IsIntegral() {
+		c.errorf(x.Args[0], CodeCallArgument, "str() reads a string from an address (an integer or pointer), not from '%s'%s",
+			t, map[bool]string{true: "; it is already a string", false: ""}[t.Kind == String])
+	}
+	size := defaultStrlen
+	if len(x.Args) > 1 {
+		c.value(x.Args[1])
+		if n, ok := unparen(x.Args[1]).(*syntax.IntLit); ok && n.Value > 0 && n.Value < 1<<16 {
+			size = int(n.Value)
+		}
+	}
+	return stringType(size)
+}
+
+// numericArg checks that the first argument is an integer and returns its
+// type; the other arguments are typed too.
+func (c *checker) numericArg(x *syntax.CallExpr, name string) *Type {
+	if len(x.Args) == 0 {
+		return unknownType
+	}
+	t := c.value(x.Args[0])
+	if !t.IsUnknown() && !arithmetic(t) {
+		c.errorf(x.Args[0], CodeCallArgument, "%s() needs an integer argument, not '%s'", name, t)
+	}
+	for _, a := range x.Args[1:] {
+		c.value(a)
+	}
+	return t
+}
+
+func (c *checker) stackArgs(x *syntax.CallExpr) {
+	for i, a := range x.Args {
+		if id, ok := a.(*syntax.Ident); ok && i == 0 && stackModes[id.Name] {
+			continue
+		}
+		if t := c.value(a); t.Kind == String {
+			c.errorf(a, CodeCallArgument, "%s() takes a mode (perf, bpftrace, raw) and a frame limit, not a string", x.Fun.Name)
+		}
+	}
+}
+
+func (c *checker) ntopArgs(x *syntax.CallExpr) {
+	for _, a := range x.Args[:len(x.Args)-1] {
+		c.value(a)
+	}
+	addr := x.Args[len(x.Args)-1]
+	if t := c.value(addr); t.Kind == String || t.Kind == Tuple || t.Kind == Record {
+		c.errorf(addr, CodeCallArgument, "ntop() formats an IPv4 or IPv6 address given as an integer or byte array, not '%s'", t)
+	}
+}
+
+// kaddr checks that the kernel has the symbol kaddr() resolves.
+func (c *checker) kaddr(x *syntax.CallExpr) {
+	lit, ok := unparen(x.Args[0]).(*syntax.StringLit)
+	if !ok {
+		c.errorf(x.Args[0], CodeCallArgument, "kaddr() needs the symbol name as a string literal")
+		return
+	}
+	if c.kernel == nil || c.kernel.Symbol(lit.Value) {
+		return
+	}
+	if _, isFunc := c.kernel.Func(lit.Value); isFunc {
+		return
+	}
+	c.errorf(lit, CodeUnknownKernelSymbol, "the kernel symbol table (/proc/kallsyms) has no '%s'", lit.Value)
+}
+
+// mapArgs checks the map argument of print, clear, delete...: a whole map
+// is named without keys, and must be written somewhere.
+func (c *checker) mapArgs(x *syntax.CallExpr) {
+	for i, a := range x.Args {
+		m, ok := a.(*syntax.MapExpr)
+		if i > 0 || !ok {
+			c.value(a)
+			continue
+		}
+		if m.Keys != nil {
+			c.readMap(m)
+			continue
+		}
+		c.mapRef(m)
+	}
+}
+
+// mapRef records a reference to a whole map.
+func (c *checker) mapRef(m *syntax.MapExpr) {
+	info := c.mapInfo(m.Name)
+	if !c.mapDefs[m.Name] {
+		c.errorf(m, CodeUndefinedMap, "undefined map %s: nothing in this program assigns it", m.Name)
+	}
+	info.Reads = append(info.Reads, span(m))
+	c.info.Types[m] = orUnknown(info.Value)
+}
