@@ -31,8 +31,19 @@ func (c *checker) callType(x *syntax.CallExpr, f catalog.Function) *Type {
 		c.stackArgs(x)
 		return c.resultType(f)
 	case "sum", "min", "max", "avg", "stats", "hist", "lhist":
-		c.numericArg(x, f.Name)
+		if t := c.numericArg(x, f.Name); t.Kind == Pointer {
+			c.errorf(x.Args[0], CodeCallArgument, "%s() aggregates integers, not the pointer '%s'; cast it if the address is what you want", f.Name, t)
+		}
+		if f.Name == "lhist" {
+			c.lhistArgs(x)
+		}
 		return aggregate(f.Name)
+	case "strftime":
+		c.plainArgs(x.Args)
+		if _, ok := unparen(x.Args[0]).(*syntax.StringLit); !ok {
+			c.errorf(x.Args[0], CodeLiteralArgument, "strftime() takes the format string literal first, then the timestamp")
+		}
+		return &Type{Kind: Timestamp}
 	case "ksym", "usym":
 		c.numericArg(x, f.Name)
 		return c.resultType(f)
@@ -142,6 +153,7 @@ func (c *checker) mapArgs(x *syntax.CallExpr) {
 		}
 		if m.Keys != nil {
 			c.readMap(m)
+			c.keyedMapArgument(x, m)
 			continue
 		}
 		c.mapRef(m)
@@ -156,4 +168,57 @@ func (c *checker) mapRef(m *syntax.MapExpr) {
 	}
 	info.Reads = append(info.Reads, span(m))
 	c.info.Types[m] = orUnknown(info.Value)
+}
+
+// keyedMapArgument reports clear(@m[k]) and zero(@m[k]), which act on whole
+// maps, and print(@h[k]) of a histogram-like aggregation.
+func (c *checker) keyedMapArgument(x *syntax.CallExpr, m *syntax.MapExpr) {
+	switch x.Fun.Name {
+	case "clear", "zero":
+		c.errorf(m, CodeWholeMapArgument, "%s() acts on a whole map: pass %s without keys", x.Fun.Name, m.Name)
+	case "print":
+		if t := c.info.Types[m]; t.Kind == Aggregate && !arithmetic(t) {
+			c.errorf(m, CodeWholeMapArgument, "a single key of a '%s' map cannot be printed: print(%s) prints them all", t, m.Name)
+		}
+	}
+}
+
+// lhistArgs checks lhist(value, min, max, step): literal bounds, min below
+// max, and a positive step.
+func (c *checker) lhistArgs(x *syntax.CallExpr) {
+	if len(x.Args) != 4 {
+		return
+	}
+	var vals [3]int64
+	for i, a := range x.Args[1:] {
+		v, ok := literalValue(a)
+		if !ok {
+			c.errorf(a, CodeLiteralArgument, "lhist() needs integer literals for min, max and step")
+			return
+		}
+		vals[i] = v
+	}
+	lo, hi, step := vals[0], vals[1], vals[2]
+	switch {
+	case lo < 0:
+		c.errorf(x.Args[1], CodeLiteralArgument, "lhist() min must be at least 0, not %d", lo)
+	case hi <= lo:
+		c.errorf(x.Args[2], CodeLiteralArgument, "lhist() max (%d) must be greater than min (%d)", hi, lo)
+	case step < 1:
+		c.errorf(x.Args[3], CodeLiteralArgument, "lhist() step must be at least 1, not %d", step)
+	}
+}
+
+// literalValue evaluates an integer literal, possibly negated.
+func literalValue(x syntax.Expr) (int64, bool) {
+	switch x := unparen(x).(type) {
+	case *syntax.IntLit:
+		return int64(x.Value), true
+	case *syntax.UnaryExpr:
+		if x.Op == syntax.Minus {
+			v, ok := literalValue(x.X)
+			return -v, ok
+		}
+	}
+	return 0, false
 }

@@ -95,6 +95,7 @@ type checker struct {
 
 	argsCache map[string]*Type // tracepoint args records by "category:name"
 
+	loops int           // depth of loops around the statement being checked
 	probe *probeContext // the probe being checked, nil in macros and fns
 	scope *scope
 }
@@ -140,6 +141,8 @@ func (c *checker) checkDecls() {
 			c.checkUserBody(funcParams(d.Params), d.Body)
 		case *syntax.MapDecl:
 			c.noteMapDecl(d)
+		case *syntax.Config:
+			c.checkConfig(d)
 		}
 	}
 }

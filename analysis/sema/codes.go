@@ -34,3 +34,16 @@ const (
 	CodeAggregateOperand    = "ken/aggregate-operand"     // ++, -- or similar on an aggregation
 	CodeUnknownKernelSymbol = "ken/unknown-kernel-symbol" // kaddr() of a symbol the kernel does not list
 )
+
+// Codes added with the bpftrace 0.23 corpus.
+const (
+	CodeIntegerMismatch  = "ken/integer-mismatch"   // a variable assigned an integer of another signedness or a larger size
+	CodeAggregateCopy    = "ken/aggregate-copy"     // an aggregation copied from one map to another
+	CodeLateDeclaration  = "ken/late-declaration"   // let after the variable was already used
+	CodeJumpOutsideLoop  = "ken/jump-outside-loop"  // break or continue outside a loop
+	CodeUnknownConfig    = "ken/unknown-config"     // a config block key bpftrace does not have
+	CodeInvalidCast      = "ken/invalid-cast"       // a cast bpftrace cannot perform
+	CodePointerOperation = "ken/pointer-arithmetic" // an operator bpftrace does not allow on pointers
+	CodeWholeMapArgument = "ken/whole-map-argument" // clear(), zero() or print() given one key of a map
+	CodeLiteralArgument  = "ken/literal-argument"   // an argument that must be a literal, or a literal out of range
+)

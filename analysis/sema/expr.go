@@ -314,13 +314,28 @@ func (c *checker) arith(x syntax.Node, a, b *Type, op string) *Type {
 	if !arithmetic(a) || !arithmetic(b) {
 		return unknownType
 	}
-	if a.Kind == Pointer && b.Kind != Pointer && (op == "+" || op == "-") {
-		return a
+	if a.Kind == Pointer || b.Kind == Pointer {
+		return c.pointerArith(x, a, b, op)
 	}
 	if a.Kind == Int && b.Kind == Int && a.Bits == b.Bits && a.Signed == b.Signed {
 		return &Type{Kind: Int, Bits: a.Bits, Signed: a.Signed}
 	}
 	return int64Type
+}
+
+// pointerArith checks arithmetic with a pointer operand: bpftrace allows
+// only adding an integer to a pointer and subtracting one from it.
+func (c *checker) pointerArith(x syntax.Node, a, b *Type, op string) *Type {
+	switch {
+	case op == "+" && a.Kind == Pointer && b.Kind != Pointer:
+		return a
+	case op == "+" && b.Kind == Pointer && a.Kind != Pointer:
+		return b
+	case op == "-" && a.Kind == Pointer && b.Kind != Pointer:
+		return a
+	}
+	c.errorf(x, CodePointerOperation, "the %s operator cannot be used on '%s' and '%s'; cast the pointer to an integer first", op, a, b)
+	return unknownType
 }
 
 func (c *checker) ternary(x *syntax.TernaryExpr) *Type {

@@ -114,8 +114,15 @@ func describeRecord(rec *Type) string {
 
 // cast types (type)x.
 func (c *checker) cast(x *syntax.CastExpr) *Type {
-	c.value(x.X)
-	return c.resolveType(x.Type)
+	from := c.value(x.X)
+	to := c.resolveType(x.Type)
+	switch {
+	case to.Kind == Record:
+		c.errorf(x, CodeInvalidCast, "cannot cast to '%s', a struct value; cast to a pointer: (%s *)", to, to)
+	case to.Kind == Int && (from.Kind == String || from.Kind == Tuple || from.Kind == Record):
+		c.errorf(x, CodeInvalidCast, "cannot cast '%s' to '%s'", from, to)
+	}
+	return to
 }
 
 // resolveType turns a written type into a Type, reporting kernel types
@@ -145,15 +152,7 @@ func (c *checker) resolveType(t syntax.Type) *Type {
 
 func (c *checker) namedType(t *syntax.NamedType) *Type {
 	if t.Keyword == "" {
-		if bt := builtinType(t.Name); bt != nil {
-			return bt
-		}
-		if c.kernel != nil {
-			if kt, ok := c.kernel.Type(t.Name); ok {
-				return fromBTF(kt)
-			}
-		}
-		return unknownType
+		return c.plainTypeName(t)
 	}
 	full := t.Keyword + " " + t.Name
 	if c.cTypes[full] {
@@ -166,6 +165,30 @@ func (c *checker) namedType(t *syntax.NamedType) *Type {
 		return fromBTF(kt)
 	}
 	c.unknownType(t, full)
+	return unknownType
+}
+
+// plainTypeName resolves a type written without struct/union/enum: a
+// bpftrace type, a C integer spelling, or a kernel typedef.
+func (c *checker) plainTypeName(t *syntax.NamedType) *Type {
+	if bt := builtinType(t.Name); bt != nil {
+		return bt
+	}
+	if c.kernel == nil || c.includes || c.cTypes["typedef "+t.Name] {
+		return unknownType
+	}
+	if kt, ok := c.kernel.Type(t.Name); ok {
+		return fromBTF(kt)
+	}
+	d := newDiag(diag.Error, span(t), CodeUnknownType, "unknown type '%s'", t.Name)
+	for _, keyword := range []string{"struct", "union", "enum"} {
+		if _, ok := c.kernel.Type(keyword + " " + t.Name); ok {
+			d.Message += "; the kernel has '" + keyword + " " + t.Name + "'"
+			d.Fixes = []diag.Fix{{Title: "Write '" + keyword + " " + t.Name + "'", Edits: []diag.Edit{{Span: span(t), NewText: keyword + " " + t.Name}}}}
+			break
+		}
+	}
+	c.report(d)
 	return unknownType
 }
 
@@ -246,7 +269,9 @@ var cIntTypes = map[string]*Type{
 // tracepointField types one field of a tracepoint format.
 func (c *checker) tracepointField(f kernel.Field) *Type {
 	if f.DataLoc {
-		return unknownType // bpftrace resolves __data_loc fields itself
+		// bpftrace reads a __data_loc field as the 32-bit locator; str()
+		// knows to follow it.
+		return &Type{Kind: Int, Bits: 32, Name: "__data_loc"}
 	}
 	elem := c.cType(f.Type)
 	if f.ArrayLen >= 0 {

@@ -12,6 +12,9 @@ import (
 // block introduces.
 var cDefinitionName = regexp.MustCompile(`\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{`)
 
+// cTypedefName finds the names C typedefs introduce.
+var cTypedefName = regexp.MustCompile(`\btypedef\b[^;]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;`)
+
 // collectTopLevel records what the whole file declares before any probe is
 // checked: #defines, C definitions, macros and fns, and which maps are
 // written anywhere (bpftrace rejects reading a map nothing writes).
@@ -23,6 +26,9 @@ func (c *checker) collectTopLevel() {
 		case *syntax.CDefinition:
 			for _, m := range cDefinitionName.FindAllStringSubmatch(d.Text, -1) {
 				c.cTypes[m[1]+" "+m[2]] = true
+			}
+			for _, m := range cTypedefName.FindAllStringSubmatch(d.Text, -1) {
+				c.cTypes["typedef "+m[1]] = true
 			}
 			for _, name := range enumerators(d.Text) {
 				c.defines[name] = true

@@ -30,7 +30,7 @@ func (c *checker) resolveProbe(p *syntax.Probe) *probeContext {
 	pc := &probeContext{info: &Probe{Decl: p}}
 	var args []*Type
 	for _, ap := range p.AttachPoints {
-		kind := c.attachPoint(ap)
+		kind := c.attachPoint(ap, len(p.AttachPoints) > 1)
 		pc.info.Kinds = append(pc.info.Kinds, kind)
 		if kind == "" {
 			pc.unknownKind = true
@@ -60,8 +60,9 @@ func commonArgs(args []*Type) *Type {
 }
 
 // attachPoint checks one attach point and returns its canonical probe
-// kind, or "" when the provider is unknown.
-func (c *checker) attachPoint(ap *syntax.AttachPoint) string {
+// kind, or "" when the provider is unknown. shared says the probe has other
+// attach points, which makes a missing tracepoint a warning in bpftrace.
+func (c *checker) attachPoint(ap *syntax.AttachPoint, shared bool) string {
 	kind, ok := catalog.LookupProbeKind(ap.Provider)
 	if !ok {
 		c.unknownProbeKind(ap)
@@ -81,7 +82,7 @@ func (c *checker) attachPoint(ap *syntax.AttachPoint) string {
 	case "fentry", "fexit":
 		c.fentry(ap)
 	case "tracepoint":
-		c.tracepoint(ap)
+		c.tracepoint(ap, shared)
 	case "uprobe", "uretprobe", "usdt":
 		c.userBinary(ap)
 	case "interval", "profile":
@@ -202,7 +203,7 @@ func (c *checker) fentry(ap *syntax.AttachPoint) {
 	c.kernelFunction(ap, true)
 }
 
-func (c *checker) tracepoint(ap *syntax.AttachPoint) {
+func (c *checker) tracepoint(ap *syntax.AttachPoint, shared bool) {
 	if c.kernel == nil {
 		return
 	}
@@ -216,11 +217,15 @@ func (c *checker) tracepoint(ap *syntax.AttachPoint) {
 	if _, ok := c.kernel.Tracepoint(category, name); ok {
 		return
 	}
-	c.unknownTracepoint(ap, category, name)
+	sev := diag.Error
+	if shared {
+		sev = diag.Warning
+	}
+	c.unknownTracepoint(ap, category, name, sev)
 }
 
-func (c *checker) unknownTracepoint(ap *syntax.AttachPoint, category, name string) {
-	d := newDiag(diag.Error, span(ap), CodeUnknownTracepoint, "the kernel has no tracepoint '%s:%s'", category, name)
+func (c *checker) unknownTracepoint(ap *syntax.AttachPoint, category, name string, sev diag.Severity) {
+	d := newDiag(sev, span(ap), CodeUnknownTracepoint, "the kernel has no tracepoint '%s:%s'", category, name)
 	if c.quiet {
 		c.report(d)
 		return

@@ -1,6 +1,8 @@
 package sema
 
 import (
+	"fmt"
+
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/syntax"
@@ -51,7 +53,10 @@ func (c *checker) declare(v *syntax.Variable, t *Type) *Var {
 
 // assignVar records an assignment of a value of type t to v: the first one
 // in scope declares it, later ones must keep its type.
-func (c *checker) assignVar(v *syntax.Variable, t *Type) {
+//
+// literal says the value is an integer literal, which bpftrace lets into a
+// variable of any integer type.
+func (c *checker) assignVar(v *syntax.Variable, t *Type, literal bool) {
 	sym := c.scope.lookup(v.Name)
 	if sym == nil {
 		c.declare(v, t)
@@ -61,6 +66,9 @@ func (c *checker) assignVar(v *syntax.Variable, t *Type) {
 	sym.Uses = append(sym.Uses, span(v))
 	if sym.Type.IsUnknown() {
 		sym.Type = t
+		return
+	}
+	if c.integerMismatch(v, sym, t, literal) {
 		return
 	}
 	if !compatible(sym.Type, t) {
@@ -106,4 +114,26 @@ func (c *checker) elsewhere(v *syntax.Variable) *Var {
 		}
 	}
 	return found
+}
+
+// integerMismatch reports an integer assignment bpftrace 0.23 and older
+// refuse: another signedness, or a wider type than the variable's.
+func (c *checker) integerMismatch(v *syntax.Variable, sym *Var, t *Type, literal bool) bool {
+	old := sym.Type
+	if literal || old.Kind != Int || t.Kind != Int || c.dialect.AtLeast(dialect.V(0, 24)) {
+		return false
+	}
+	var msg string
+	switch {
+	case old.Signed != t.Signed:
+		msg = fmt.Sprintf("type mismatch for %s: assigning '%s' to a variable that holds '%s'; add a cast", v.Name, t, old)
+	case t.Bits > old.Bits:
+		msg = fmt.Sprintf("integer size mismatch for %s: '%s' is wider than the variable's '%s'; add a cast", v.Name, t, old)
+	default:
+		return false
+	}
+	d := diag.Diagnostic{Span: span(v), Severity: diag.Error, Code: CodeIntegerMismatch, Message: msg,
+		Related: []diag.Related{{Span: sym.Def, Message: "its type was set here"}}}
+	c.report(d)
+	return true
 }

@@ -1,6 +1,8 @@
 package sema
 
 import (
+	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
 
@@ -35,13 +37,16 @@ func (c *checker) stmt(s syntax.Stmt) {
 		c.let(s)
 	case *syntax.WhileStmt:
 		c.condition(s.Cond)
-		c.block(s.Body)
+		c.loopBody(s.Body)
 	case *syntax.UnrollStmt:
 		c.expr(s.Count)
-		c.block(s.Body)
+		c.loopBody(s.Body)
 	case *syntax.ForStmt:
 		c.forStmt(s)
 	case *syntax.JumpStmt:
+		if s.Kind != "return" && c.loops == 0 {
+			c.errorf(s, CodeJumpOutsideLoop, "%s is only valid inside a while, for or unroll loop", s.Kind)
+		}
 		if s.Value != nil {
 			c.expr(s.Value)
 		}
@@ -105,8 +110,17 @@ func (c *checker) forStmt(s *syntax.ForStmt) {
 		c.declare(s.Var, elem)
 	}
 	if s.Body != nil {
+		c.loops++
 		c.stmts(s.Body.Stmts)
+		c.loops--
 	}
+}
+
+// loopBody checks the body of a while or unroll loop.
+func (c *checker) loopBody(b *syntax.Block) {
+	c.loops++
+	c.block(b)
+	c.loops--
 }
 
 func orUnknown(t *Type) *Type {
@@ -121,15 +135,48 @@ func (c *checker) let(s *syntax.LetStmt) {
 	if s.Type != nil {
 		t = c.resolveType(s.Type)
 	}
+	var vt *Type
 	if s.Value != nil {
-		vt := c.value(s.Value)
+		vt = c.value(s.Value)
 		if s.Type == nil {
 			t = vt
 		}
 	}
-	if s.Var != nil {
-		c.declare(s.Var, t)
+	if s.Var == nil {
+		return
 	}
+	if prev := c.scope.lookup(s.Var.Name); prev != nil {
+		d := newDiag(diag.Error, span(s.Var), CodeLateDeclaration, "%s is declared after it was already assigned or used; move the let before its first use", s.Var.Name)
+		d.Related = []diag.Related{{Span: prev.Def, Message: "first assigned here"}}
+		c.report(d)
+		return
+	}
+	sym := c.declare(s.Var, t)
+	if vt != nil && s.Type != nil {
+		c.typedInitializer(s, sym, vt)
+	}
+}
+
+// typedInitializer checks let $x: T = v. bpftrace 0.23 and older type the
+// variable from v before they apply T, so any other integer type clashes.
+func (c *checker) typedInitializer(s *syntax.LetStmt, sym *Var, vt *Type) {
+	t := sym.Type
+	if c.dialect.AtLeast(dialect.V(0, 24)) || t.Kind != Int || vt.Kind != Int || (t.Bits == vt.Bits && t.Signed == vt.Signed) {
+		return
+	}
+	c.errorf(s.Value, CodeIntegerMismatch, "bpftrace %s types %s from its initializer ('%s'), which clashes with the declared '%s'; cast the value: (%s)",
+		c.dialect, s.Var.Name, vt, t, t)
+}
+
+// isLiteral reports whether x is an integer literal, possibly negated.
+func isLiteral(x syntax.Expr) bool {
+	switch x := unparen(x).(type) {
+	case *syntax.IntLit:
+		return true
+	case *syntax.UnaryExpr:
+		return x.Op == syntax.Minus && isLiteral(x.X)
+	}
+	return false
 }
 
 func (c *checker) assign(s *syntax.AssignStmt) {
@@ -139,10 +186,12 @@ func (c *checker) assign(s *syntax.AssignStmt) {
 	case *syntax.Variable:
 		t := c.value(s.Rhs)
 		if s.Op != syntax.Assign {
-			c.useVar(lhs)
-			t = c.arith(s, c.info.Types[lhs], t, s.Op.String())
+			// bpftrace checks the operand of op= against the variable as if
+			// it were assigned.
+			old := c.useVar(lhs)
+			c.arith(s, old, t, s.Op.BinaryOp().String())
 		}
-		c.assignVar(lhs, t)
+		c.assignVar(lhs, t, isLiteral(s.Rhs))
 		c.info.Types[lhs] = t
 	default:
 		c.expr(s.Lhs)
@@ -157,6 +206,10 @@ func (c *checker) assignMap(lhs *syntax.MapExpr, s *syntax.AssignStmt) {
 		t = c.call(call, ctxMapValue)
 	} else {
 		t = c.value(s.Rhs)
+		if t.Kind == Aggregate {
+			c.errorf(s.Rhs, CodeAggregateCopy, "a '%s' value cannot be copied into another map; call %s() directly, or cast to an integer: (int64)", t, t.Name)
+			t = unknownType
+		}
 	}
 	if s.Op != syntax.Assign {
 		old := c.readMap(lhs)
