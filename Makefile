@@ -12,13 +12,15 @@ SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
 
 .DEFAULT_GOAL := build
 
-.PHONY: help setup build test bench lint fuzz demo bpftrace clean
+.PHONY: help setup build test bench bench-agreement lint fuzz demo bpftrace clean
 
 help:
 	@echo "make setup     install the Debian packages ken needs (.ci/setup; root, or sudo)"
 	@echo "make build     build bin/ken"
 	@echo "make test      go vet and all tests"
 	@echo "make bench     run the benchmarks"
+	@echo "make bench-agreement  compare ken with bpftrace --emit-elf on the corpus (root;"
+	@echo "               KEN_BPFTRACE=bpftrace-0.23, AGREEMENT_FLAGS=e.g. -runs 5 -json out.json)"
 	@echo "make lint      check formatting (gofmt) and go vet"
 	@echo "make fuzz      fuzz the parser for 60 s"
 	@echo "make demo      run ken check and ken fmt -d on examples/*.bt"
@@ -37,6 +39,17 @@ test:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The bpftrace that bench-agreement compares ken with. It must be 0.23-0.26:
+# from 0.27 on, --emit-elf runs the program, and tools/agreement refuses it.
+KEN_BPFTRACE ?= bpftrace-0.23
+# The chroot that scripts/install-bpftrace.sh made for it: ken looks for
+# #include files and uprobe binaries there, where bpftrace does.
+KEN_BPFTRACE_ROOT ?= /opt/ken/trixie
+AGREEMENT_FLAGS ?=
+
+bench-agreement:
+	$(GO) run ./tools/agreement -bpftrace $(KEN_BPFTRACE) -root $(KEN_BPFTRACE_ROOT) -kernel analysis/kernel/testdata/vmlinux-snapshot.ken $(AGREEMENT_FLAGS) analysis/testdata/valid analysis/testdata/semantic
 
 lint:
 	@unformatted=$$(gofmt -l .) || exit 1; \

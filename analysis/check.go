@@ -21,6 +21,10 @@ type Config struct {
 	// HostFiles enables checks of paths on this machine (uprobe binaries,
 	// #include files). Leave it off when checking for another machine.
 	HostFiles bool
+	// HostRoot is the directory the host's files are looked up under, ""
+	// or "/" for this machine's own; a bpftrace that runs in a chroot sees
+	// only the files inside it.
+	HostRoot string
 }
 
 // Result is everything the pipeline learned about one file.
@@ -40,7 +44,7 @@ func Check(f *source.File, cfg Config) *Result {
 	ast, diags := syntax.Parse(f)
 	v := cfg.Dialect.Clamp()
 	diags = append(diags, dialect.Check(ast, f, v)...)
-	info, semantic := sema.Check(ast, f, sema.Config{Kernel: cfg.Kernel, Dialect: v, HostFiles: cfg.HostFiles})
+	info, semantic := sema.Check(ast, f, sema.Config{Kernel: cfg.Kernel, Dialect: v, HostFiles: cfg.HostFiles, HostRoot: cfg.HostRoot})
 	diags = dedupe(append(diags, semantic...))
 	diag.Sort(diags)
 	return &Result{File: f, AST: ast, Diagnostics: diags, Info: info}

@@ -20,6 +20,7 @@ type Config struct {
 	Kernel    *kernel.Kernel  // nil: kernel-dependent checks are skipped
 	Dialect   dialect.Version // zero: dialect.Newest
 	HostFiles bool            // check uprobe binaries and #include files on this machine
+	HostRoot  string          // where this machine's files are looked up; "" means "/"
 }
 
 // Info is what the analysis learned about a file.
@@ -90,6 +91,7 @@ type checker struct {
 	cTypes    map[string]bool // "struct foo" defined in the file's C definitions
 	userCalls map[string]bool // macros and fn subprograms of the file
 	includes  bool            // the file #includes something a type may come from
+	condDepth int             // depth of #if/#ifdef/#ifndef blocks around the current directive
 	imports   bool            // the file imports code that may define functions
 	mapDefs   map[string]bool // maps written somewhere in the file
 

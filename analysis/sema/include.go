@@ -32,7 +32,7 @@ func (c *checker) checkInclude(d *syntax.Directive, arg string) {
 		return
 	}
 	for _, dir := range dirs {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+		if _, err := os.Stat(c.hostPath(filepath.Join(dir, name))); err == nil {
 			return
 		}
 	}
@@ -41,6 +41,15 @@ func (c *checker) checkInclude(d *syntax.Directive, arg string) {
 		msg += "; install the kernel headers, or drop the #include: bpftrace takes kernel types from BTF"
 	}
 	c.report(newDiag(diag.Error, span(d), CodeNoSuchFile, msg, name))
+}
+
+// hostPath maps an absolute path of the machine bpftrace runs on to the
+// path ken can read it at.
+func (c *checker) hostPath(path string) string {
+	if c.cfg.HostRoot == "" {
+		return path
+	}
+	return filepath.Join(c.cfg.HostRoot, path)
 }
 
 // systemIncludeDirs are the directories bpftrace's C parser searches: the

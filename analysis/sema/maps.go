@@ -116,9 +116,17 @@ func (c *checker) directive(d *syntax.Directive) {
 			name, _, _ := strings.Cut(fields[1], "(")
 			c.defines[name] = true
 		}
+	case "if", "ifdef", "ifndef":
+		c.condDepth++
+	case "endif":
+		c.condDepth = max(0, c.condDepth-1)
 	case "include":
 		c.includes = true
-		c.checkInclude(d, strings.Join(fields[1:], " "))
+		// An #include under a condition may never be read; the
+		// preprocessor decides, so ken does not guess.
+		if c.condDepth == 0 {
+			c.checkInclude(d, strings.Join(fields[1:], " "))
+		}
 	}
 }
 

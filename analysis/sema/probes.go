@@ -252,7 +252,7 @@ func (c *checker) userBinary(ap *syntax.AttachPoint) {
 	if !filepath.IsAbs(path) || hasWildcard(path) {
 		return // a library name bpftrace searches for, or a pattern
 	}
-	if st, err := os.Stat(path); err != nil || st.IsDir() {
+	if st, err := os.Stat(c.hostPath(path)); err != nil || st.IsDir() {
 		d := newDiag(diag.Error, partSpan(ap, 0), CodeNoSuchFile, "%s target '%s' does not exist on this machine", ap.Provider, path)
 		c.report(d)
 	}
