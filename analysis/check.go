@@ -45,9 +45,31 @@ func Check(f *source.File, cfg Config) *Result {
 	v := cfg.Dialect.Clamp()
 	diags = append(diags, dialect.Check(ast, f, v)...)
 	info, semantic := sema.Check(ast, f, sema.Config{Kernel: cfg.Kernel, Dialect: v, HostFiles: cfg.HostFiles, HostRoot: cfg.HostRoot})
-	diags = dedupe(append(diags, semantic...))
+	diags = dedupe(append(diags, withoutSyntaxNoise(f, diags, semantic)...))
 	diag.Sort(diags)
 	return &Result{File: f, AST: ast, Diagnostics: diags, Info: info}
+}
+
+// withoutSyntaxNoise drops semantic findings on lines that have a syntax
+// error: what the parser made of a broken line (a string cut short, a
+// missing operand) is a guess, and a second error there only distracts.
+func withoutSyntaxNoise(f *source.File, syntaxDiags, semantic []diag.Diagnostic) []diag.Diagnostic {
+	broken := make(map[int]bool)
+	for _, d := range syntaxDiags {
+		if d.Severity == diag.Error {
+			broken[f.Line(d.Span.Start)] = true
+		}
+	}
+	if len(broken) == 0 {
+		return semantic
+	}
+	kept := semantic[:0:0]
+	for _, d := range semantic {
+		if !broken[f.Line(d.Span.Start)] {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }
 
 // dedupe drops a diagnostic when an earlier stage reported the same code

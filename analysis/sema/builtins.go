@@ -179,6 +179,9 @@ func (c *checker) call(x *syntax.CallExpr, ctx callContext) *Type {
 		return c.resultType(f)
 	}
 	c.checkCallKind(x, f)
+	if f.Unsafe {
+		c.warnf(x.Fun, CodeUnsafe, "%s() changes the system: bpftrace runs it only with --unsafe", name)
+	}
 	if f.Aggregation && ctx != ctxMapValue {
 		c.errorf(x, CodeAggregationContext, "%s() must be assigned directly to a map, as in @name = %s(...)", name, name)
 	}

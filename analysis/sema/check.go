@@ -154,7 +154,7 @@ func (c *checker) checkProbe(p *syntax.Probe) {
 	c.info.Probes = append(c.info.Probes, c.probe.info)
 	c.scope = newScope(nil)
 	if p.Predicate != nil {
-		c.expr(p.Predicate)
+		c.predicate(p.Predicate)
 	}
 	if p.Body != nil {
 		c.stmts(p.Body.Stmts)

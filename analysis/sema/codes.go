@@ -46,4 +46,5 @@ const (
 	CodePointerOperation = "ken/pointer-arithmetic" // an operator bpftrace does not allow on pointers
 	CodeWholeMapArgument = "ken/whole-map-argument" // clear(), zero() or print() given one key of a map
 	CodeLiteralArgument  = "ken/literal-argument"   // an argument that must be a literal, or a literal out of range
+	CodeUnsafe           = "ken/unsafe"             // a builtin that bpftrace runs only with --unsafe
 )

@@ -2,6 +2,7 @@ package sema
 
 import (
 	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
@@ -73,6 +74,20 @@ func (c *checker) condition(x syntax.Expr) {
 	if t.Kind == String || t.Kind == Tuple || t.Kind == Record {
 		c.errorf(x, CodeTypeMismatch, "a condition must be an integer, not '%s'", t)
 	}
+}
+
+// predicate checks a probe's /filter/: bpftrace refuses an aggregation
+// there, though it reads one as a number in a comparison.
+func (c *checker) predicate(x syntax.Expr) {
+	c.condition(x)
+	if t := c.info.Types[x]; t != nil && t.Kind == Aggregate {
+		c.errorf(x, CodeTypeMismatch, "a predicate cannot be an aggregation ('%s'); compare it, as in /%s > 0/", t, exprText(c.src, x))
+	}
+}
+
+// exprText is the source text of x.
+func exprText(src *source.File, x syntax.Expr) string {
+	return string(src.Text[x.Pos():x.End()])
 }
 
 func (c *checker) ifExpr(x *syntax.IfExpr) *Type {
