@@ -2,8 +2,8 @@ package sema
 
 import (
 	"github.com/kenlsp/ken/analysis/diag"
-	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/dialect"
+	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
 
