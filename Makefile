@@ -61,11 +61,15 @@ lint:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./analysis/syntax
 
-# examples/opens.bt is a valid tracer; examples/broken.bt has an intentional
-# syntax error, so its check is expected to exit 1.
+# examples/opens.bt is a valid tracer; examples/mistakes.bt has the semantic
+# mistakes bpftrace 0.23 rejects and examples/broken.bt a syntax error, so
+# their checks are expected to exit 1. The kernel is this machine's.
 demo: build
 	@echo "== ken check examples/opens.bt (a valid tracer: no output, exit status 0)"
 	bin/ken check examples/opens.bt
+	@echo
+	@echo "== ken check --dialect 0.23 examples/mistakes.bt (unknown field, builtin out of place, bad format: exit status 1)"
+	bin/ken check --dialect 0.23 examples/mistakes.bt; test $$? -eq 1
 	@echo
 	@echo "== ken check examples/broken.bt (an intentional syntax error: exit status 1)"
 	bin/ken check examples/broken.bt; test $$? -eq 1

@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	ken check [--format text|json|sarif] FILE...
+//	ken check [--format text|json|sarif] [--kernel FILE|live|none] [--dialect VERSION] FILE...
 //	ken fmt [-w] [-l] [-d] FILE...
 //	ken version
 //	ken help [COMMAND]
@@ -14,6 +14,15 @@
 //
 // ken check runs the analysis pipeline over each file and prints its
 // diagnostics, sorted by file name and then by position.
+//
+// The kernel checked against is this machine's (--kernel live, the
+// default), a snapshot made by "ken kernel snapshot" (--kernel FILE), or
+// none (--kernel none: kernel-dependent checks are skipped); $KEN_KERNEL
+// sets the default. Only the live kernel enables checks of files on this
+// machine (uprobe binaries, #include files). The bpftrace version is
+// --dialect, else $KEN_DIALECT, else the version printed by
+// "bpftrace --version" (--bpftrace CMD or $KEN_BPFTRACE, else bpftrace on
+// PATH), else the newest version ken models.
 //
 // The text format prints one line per diagnostic, followed by one indented
 // line per related location:
