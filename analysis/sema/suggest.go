@@ -1,10 +1,18 @@
 package sema
 
+// maxSuggestLen bounds the names ken looks for near misses of: a typo is
+// in a name a person typed, and comparing a huge one with tens of
+// thousands of kernel functions would stall the editor.
+const maxSuggestLen = 128
+
 // closest returns the candidate nearest to name by edit distance, or ""
 // when none is close enough to be the likely intent: at most a third of
-// the name's length, and at least one edit.
+// the name's length (and at most 5 edits), and at least one edit.
 func closest(name string, candidates []string) string {
-	limit := max(1, len(name)/3)
+	if len(name) > maxSuggestLen {
+		return ""
+	}
+	limit := min(5, max(1, len(name)/3))
 	best, bestDist := "", limit+1
 	for _, cand := range candidates {
 		if cand == name || abs(len(cand)-len(name)) > limit {
