@@ -106,6 +106,9 @@ func (c *cli) runHelp(args []string) int {
 	case "help":
 		fmt.Fprintln(c.stdout, "usage: ken help [command]")
 		return exitOK
+	case "kernel":
+		fmt.Fprint(c.stdout, kernelUsage)
+		return exitOK
 	default:
 		fmt.Fprintf(c.stderr, "ken help: unknown command %q\n", args[0])
 		return exitUsage
