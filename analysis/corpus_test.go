@@ -6,35 +6,18 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/kernel"
+	"github.com/kenlsp/ken/analysis/kernel/kerneltest"
 	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/source"
 )
 
-// snapshotPath is the kernel the corpus verdicts were taken on (with
-// bpftrace 0.23.2), so that these tests do not depend on the machine.
-const snapshotPath = "kernel/testdata/vmlinux-snapshot.ken"
-
-var (
-	snapshotOnce sync.Once
-	snapshot     *kernel.Kernel
-	snapshotErr  error
-)
-
-func testKernel(t testing.TB) *kernel.Kernel {
-	t.Helper()
-	snapshotOnce.Do(func() { snapshot, snapshotErr = kernel.ReadSnapshot(snapshotPath) })
-	if snapshotErr != nil {
-		t.Fatalf("reading the test snapshot: %v", snapshotErr)
-	}
-	return snapshot
-}
+func testKernel(t testing.TB) *kernel.Kernel { return kerneltest.Snapshot(t) }
 
 var verdictLine = regexp.MustCompile(`(?m)^// bpftrace-0\.23: (\S+)`)
 

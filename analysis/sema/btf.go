@@ -9,27 +9,14 @@ import (
 func fromBTF(t btf.Type) *Type {
 	name := ""
 	for {
-		switch x := t.(type) {
-		case *btf.Typedef:
-			if name == "" {
-				name = x.Name
-			}
-			t = x.Type
-			continue
-		case *btf.Const:
-			t = x.Type
-			continue
-		case *btf.Volatile:
-			t = x.Type
-			continue
-		case *btf.Restrict:
-			t = x.Type
-			continue
-		case *btf.TypeTag:
-			t = x.Type
-			continue
+		if td, ok := t.(*btf.Typedef); ok && name == "" {
+			name = td.Name
 		}
-		break
+		next := skipQualifier(t)
+		if next == nil {
+			break
+		}
+		t = next
 	}
 	switch x := t.(type) {
 	case *btf.Int:
@@ -51,6 +38,24 @@ func fromBTF(t btf.Type) *Type {
 		return &Type{Kind: None}
 	}
 	return unknownType
+}
+
+// skipQualifier returns what a typedef or a qualifier (const, volatile,
+// restrict, a type tag) stands for, or nil for any other type.
+func skipQualifier(t btf.Type) btf.Type {
+	switch x := t.(type) {
+	case *btf.Typedef:
+		return x.Type
+	case *btf.Const:
+		return x.Type
+	case *btf.Volatile:
+		return x.Type
+	case *btf.Restrict:
+		return x.Type
+	case *btf.TypeTag:
+		return x.Type
+	}
+	return nil
 }
 
 // arrayOf returns elem[n]; bpftrace reads a char array as a string.

@@ -3,35 +3,18 @@ package sema_test
 import (
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/kernel"
+	"github.com/kenlsp/ken/analysis/kernel/kerneltest"
 	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
 
-// snapshotPath is the checked-in snapshot of the kernel the corpus was
-// verified on, so that tests do not depend on the machine running them.
-const snapshotPath = "../kernel/testdata/vmlinux-snapshot.ken"
-
-var (
-	snapshotOnce sync.Once
-	snapshot     *kernel.Kernel
-	snapshotErr  error
-)
-
-func testKernel(t testing.TB) *kernel.Kernel {
-	t.Helper()
-	snapshotOnce.Do(func() { snapshot, snapshotErr = kernel.ReadSnapshot(snapshotPath) })
-	if snapshotErr != nil {
-		t.Fatalf("reading the test snapshot: %v", snapshotErr)
-	}
-	return snapshot
-}
+func testKernel(t testing.TB) *kernel.Kernel { return kerneltest.Snapshot(t) }
 
 // check parses and analyses src against the test kernel.
 func check(t *testing.T, src string, v dialect.Version) (*sema.Info, []diag.Diagnostic) {
