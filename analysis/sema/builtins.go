@@ -19,6 +19,9 @@ func (c *checker) ident(x *syntax.Ident) *Type {
 		c.checkVariableKind(x, v)
 		return c.variableType(x.Name, v)
 	}
+	if t, ok := c.defineTypes[x.Name]; ok {
+		return t
+	}
 	if c.defines[x.Name] || c.userCalls[x.Name] || c.imports {
 		return unknownType
 	}
@@ -96,6 +99,8 @@ func (c *checker) variableType(name string, v catalog.Variable) *Type {
 		return uint64Type
 	case "retval":
 		return c.retvalType()
+	case "ctx":
+		return c.ctxType()
 	}
 	return typeFromName(v.TypeIn(c.dialect))
 }
@@ -112,6 +117,25 @@ func (pc *probeContext) userSpace() bool {
 func (c *checker) retvalType() *Type {
 	if c.probe == nil || c.kernel == nil || len(c.probe.kinds) != 1 || c.probe.kinds[0] != "fexit" {
 		return uint64Type
+	}
+	return unknownType
+}
+
+// ctxType is the type of ctx: in an iter probe, a pointer to the kernel's
+// struct bpf_iter__<name>; elsewhere ken leaves it unknown.
+func (c *checker) ctxType() *Type {
+	if c.probe == nil || c.kernel == nil || len(c.probe.kinds) != 1 || c.probe.kinds[0] != "iter" {
+		return unknownType
+	}
+	var iter string
+	for i, ap := range c.probe.info.Decl.AttachPoints {
+		if c.probe.info.Kinds[i] != "iter" || len(ap.Parts) == 0 || (iter != "" && ap.Parts[0] != iter) {
+			return unknownType
+		}
+		iter = ap.Parts[0]
+	}
+	if t, ok := c.kernel.Type("struct bpf_iter__" + iter); ok {
+		return pointerTo(fromBTF(t))
 	}
 	return unknownType
 }

@@ -38,6 +38,14 @@ func (c *checker) callType(x *syntax.CallExpr, f catalog.Function) *Type {
 			c.lhistArgs(x)
 		}
 		return aggregate(f.Name)
+	case "time":
+		c.plainArgs(x.Args)
+		if len(x.Args) == 1 {
+			if _, ok := unparen(x.Args[0]).(*syntax.StringLit); !ok {
+				c.errorf(x.Args[0], CodeLiteralArgument, "time() takes its format as a string literal, as in time(\"%%H:%%M:%%S\\n\")")
+			}
+		}
+		return noneType
 	case "strftime":
 		c.plainArgs(x.Args)
 		if _, ok := unparen(x.Args[0]).(*syntax.StringLit); !ok {
@@ -105,20 +113,31 @@ func (c *checker) numericArg(x *syntax.CallExpr, name string) *Type {
 	return t
 }
 
+// stackArgs checks kstack([mode][, limit]) and ustack: the mode is one of
+// the mode names, the limit an integer literal.
 func (c *checker) stackArgs(x *syntax.CallExpr) {
 	for i, a := range x.Args {
-		if id, ok := a.(*syntax.Ident); ok && i == 0 && stackModes[id.Name] {
+		if id, ok := a.(*syntax.Ident); ok && stackModes[id.Name] {
+			if i > 0 {
+				c.errorf(a, CodeCallArgument, "%s(): the mode comes first, as in %s(%s, 10)", x.Fun.Name, x.Fun.Name, id.Name)
+			}
 			continue
 		}
-		if t := c.value(a); t.Kind == String {
-			c.errorf(a, CodeCallArgument, "%s() takes a mode (perf, bpftrace, raw) and a frame limit, not a string", x.Fun.Name)
+		c.value(a)
+		switch _, isInt := unparen(a).(*syntax.IntLit); {
+		case len(x.Args) == 2 && i == 0:
+			c.errorf(a, CodeCallArgument, "%s() with two arguments takes a mode first (perf, bpftrace or raw), then the frame limit", x.Fun.Name)
+		case !isInt:
+			c.errorf(a, CodeLiteralArgument, "%s() takes the frame limit as an integer literal", x.Fun.Name)
 		}
 	}
 }
 
 func (c *checker) ntopArgs(x *syntax.CallExpr) {
 	for _, a := range x.Args[:len(x.Args)-1] {
-		c.value(a)
+		if t := c.value(a); !t.IsUnknown() && t.Kind != Int {
+			c.errorf(a, CodeCallArgument, "ntop(af, addr) takes the address family (AF_INET or AF_INET6) as an integer first, not '%s'", t)
+		}
 	}
 	addr := x.Args[len(x.Args)-1]
 	if t := c.value(addr); t.Kind == String || t.Kind == Tuple || t.Kind == Record {
@@ -157,6 +176,11 @@ func (c *checker) mapArgs(x *syntax.CallExpr) {
 			continue
 		}
 		c.mapRef(m)
+		if x.Fun.Name == "delete" && len(x.Args) == 1 {
+			if key := c.mapInfo(m.Name).Key; key != nil {
+				c.errorf(m, CodeCallArgument, "delete() removes one element: name its key, as in delete(%s[key]) or delete(%s, key); clear(%s) empties the map", m.Name, m.Name, m.Name)
+			}
+		}
 	}
 }
 

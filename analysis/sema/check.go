@@ -87,13 +87,17 @@ type checker struct {
 	diags   []diag.Diagnostic
 	quiet   bool
 
-	defines   map[string]bool // names #define'd in the file
-	cTypes    map[string]bool // "struct foo" defined in the file's C definitions
-	userCalls map[string]bool // macros and fn subprograms of the file
-	includes  bool            // the file #includes something a type may come from
-	condDepth int             // depth of #if/#ifdef/#ifndef blocks around the current directive
-	imports   bool            // the file imports code that may define functions
-	mapDefs   map[string]bool // maps written somewhere in the file
+	defines map[string]bool // names #define'd in the file
+	// defineTypes are the types of #defines that expand to a literal.
+	defineTypes map[string]*Type
+	// defineLiterals are the #defines that expand to an integer literal.
+	defineLiterals map[string]bool
+	cTypes         map[string]bool // "struct foo" defined in the file's C definitions
+	userCalls      map[string]bool // macros and fn subprograms of the file
+	includes       bool            // the file #includes something a type may come from
+	cpp            conditions      // the #if blocks around the current directive
+	imports        bool            // the file imports code that may define functions
+	mapDefs        map[string]bool // maps written somewhere in the file
 
 	argsCache map[string]*Type // tracepoint args records by "category:name"
 
@@ -114,10 +118,12 @@ func newChecker(file *syntax.File, src *source.File, cfg Config) *checker {
 			Maps:  make(map[string]*Map),
 			Vars:  make(map[*syntax.Variable]*Var),
 		},
-		defines:   make(map[string]bool),
-		cTypes:    make(map[string]bool),
-		userCalls: make(map[string]bool),
-		mapDefs:   make(map[string]bool),
+		defines:        make(map[string]bool),
+		defineTypes:    make(map[string]*Type),
+		defineLiterals: make(map[string]bool),
+		cTypes:         make(map[string]bool),
+		userCalls:      make(map[string]bool),
+		mapDefs:        make(map[string]bool),
 	}
 }
 

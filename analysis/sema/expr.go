@@ -1,6 +1,8 @@
 package sema
 
 import (
+	"strings"
+
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
@@ -21,6 +23,9 @@ func (c *checker) expr(x syntax.Expr) *Type {
 func (c *checker) exprType(x syntax.Expr) *Type {
 	switch x := x.(type) {
 	case *syntax.IntLit:
+		if hasUnsignedSuffix(x.Raw) {
+			return uint64Type
+		}
 		return int64Type
 	case *syntax.StringLit:
 		return stringType(len(x.Value) + 1)
@@ -79,6 +84,13 @@ func (c *checker) exprType(x syntax.Expr) *Type {
 		return unknownType
 	}
 	return unknownType
+}
+
+// hasUnsignedSuffix reports whether an integer literal ends in a C suffix
+// with u, as 10UL or 0x10u.
+func hasUnsignedSuffix(raw string) bool {
+	suffix := strings.TrimRight(strings.ToLower(raw), "l")
+	return strings.HasSuffix(suffix, "u")
 }
 
 // typeArg checks the operand of sizeof, offsetof and typeinfo, which is a
@@ -161,16 +173,19 @@ func (c *checker) unary(x *syntax.UnaryExpr) *Type {
 		if t.Kind == String || t.Kind == Tuple || t.Kind == Record {
 			c.errorf(x, CodeTypeMismatch, "the ! operator needs an integer operand, not '%s'", t)
 		}
-		return int64Type
+		if c.dialect.AtLeast(dialect.V(0, 24)) {
+			return boolType
+		}
+		return uint64Type // bpftrace 0.23 gives !x the type uint64
 	}
 	if !t.IsUnknown() && !t.IsIntegral() && t.Kind != Aggregate {
 		c.errorf(x, CodeTypeMismatch, "the %s operator needs an integer operand, not '%s'", x.Op, t)
 		return unknownType
 	}
-	if t.Kind == Pointer || t.Kind == Aggregate {
-		return int64Type
+	if t.Kind == Int {
+		return intType(64, t.Signed) // -pid is a uint64
 	}
-	return t
+	return int64Type
 }
 
 func (c *checker) deref(x *syntax.UnaryExpr, t *Type) *Type {
@@ -235,7 +250,7 @@ func (c *checker) binary(x *syntax.BinaryExpr) *Type {
 	switch {
 	case comparisons[x.Op]:
 		c.compare(x, a, b, op)
-		return c.truthType()
+		return c.truthType(a, b)
 	case logical[x.Op]:
 		for _, t := range []*Type{a, b} {
 			if t.Kind == String || t.Kind == Tuple || t.Kind == Record {
@@ -243,17 +258,25 @@ func (c *checker) binary(x *syntax.BinaryExpr) *Type {
 				break
 			}
 		}
-		return c.truthType()
+		return c.truthType(a, b)
 	}
 	return c.arith(x, a, b, op)
 }
 
-// truthType is the type of a comparison: bpftrace 0.24 added bool.
-func (c *checker) truthType() *Type {
+// truthType is the type of a comparison or logical operator: bool from
+// bpftrace 0.24; before, a 64-bit integer that is unsigned unless both
+// operands are signed, as arithmetic is.
+func (c *checker) truthType(a, b *Type) *Type {
 	if c.dialect.AtLeast(dialect.V(0, 24)) {
 		return boolType
 	}
-	return int64Type
+	return intType(64, signedOperands(a, b))
+}
+
+// signedOperands reports whether an operation on a and b is signed: only
+// when neither is a known unsigned integer.
+func signedOperands(a, b *Type) bool {
+	return !(a.Kind == Int && !a.Signed) && !(b.Kind == Int && !b.Signed)
 }
 
 func (c *checker) compare(x syntax.Node, a, b *Type, op string) {
@@ -317,8 +340,10 @@ func (c *checker) arith(x syntax.Node, a, b *Type, op string) *Type {
 	if a.Kind == Pointer || b.Kind == Pointer {
 		return c.pointerArith(x, a, b, op)
 	}
-	if a.Kind == Int && b.Kind == Int && a.Bits == b.Bits && a.Signed == b.Signed {
-		return &Type{Kind: Int, Bits: a.Bits, Signed: a.Signed}
+	if a.Kind == Int && b.Kind == Int {
+		// bpftrace computes in 64 bits, unsigned unless both operands
+		// are signed: (uint16)x >> 8 is a uint64.
+		return intType(64, a.Signed && b.Signed)
 	}
 	return int64Type
 }

@@ -1,6 +1,7 @@
 package sema
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/kenlsp/ken/analysis/diag"
@@ -276,6 +277,12 @@ func (c *checker) tracepointField(f kernel.Field) *Type {
 	elem := c.cType(f.Type)
 	if f.ArrayLen >= 0 {
 		return arrayOf(elem, f.ArrayLen)
+	}
+	// The format's size wins over the declared type's, its signedness
+	// does not: the syscall tracepoints store "unsigned int fd" in 8
+	// bytes, and bpftrace reads it as uint64 ("int flags" as int64).
+	if elem.Kind == Int && !elem.Enum && slices.Contains([]int{1, 2, 4, 8}, f.Size) && f.Size*8 != elem.Bits {
+		return &Type{Kind: Int, Bits: f.Size * 8, Signed: elem.Signed, Name: elem.Name}
 	}
 	return elem
 }

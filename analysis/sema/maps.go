@@ -110,24 +110,86 @@ func (c *checker) directive(d *syntax.Directive) {
 	if len(fields) == 0 {
 		return
 	}
+	if c.conditional(fields) || c.cpp.current() == regionSkipped {
+		return
+	}
 	switch fields[0] {
 	case "define":
 		if len(fields) > 1 {
 			name, _, _ := strings.Cut(fields[1], "(")
 			c.defines[name] = true
+			body := strings.Join(fields[2:], " ")
+			c.defineTypes[name] = defineType(fields[1], body)
+			_, err := syntax.ParseInt(body)
+			c.defineLiterals[name] = err == nil && !strings.Contains(fields[1], "(")
 		}
-	case "if", "ifdef", "ifndef":
-		c.condDepth++
-	case "endif":
-		c.condDepth = max(0, c.condDepth-1)
 	case "include":
 		c.includes = true
-		// An #include under a condition may never be read; the
-		// preprocessor decides, so ken does not guess.
-		if c.condDepth == 0 {
+		// Only an #include the preprocessor surely reads is checked.
+		if c.cpp.current() == regionRead {
 			c.checkInclude(d, strings.Join(fields[1:], " "))
 		}
 	}
+}
+
+// defineType is the type of what a #define expands to, when it is a plain
+// integer or string literal; anything else is left unknown.
+func defineType(head, body string) *Type {
+	if strings.Contains(head, "(") {
+		return unknownType // a function-like macro
+	}
+	body = strings.TrimSpace(body)
+	if len(body) >= 2 && body[0] == '"' && body[len(body)-1] == '"' {
+		if s, err := syntax.Unquote(body); err == nil {
+			return stringType(len(s) + 1)
+		}
+		return unknownType
+	}
+	if _, err := syntax.ParseInt(body); err == nil {
+		if hasUnsignedSuffix(body) {
+			return uint64Type
+		}
+		return int64Type
+	}
+	return unknownType
+}
+
+// conditional follows #if, #ifdef, #ifndef, #elif, #else and #endif, and
+// reports whether the directive was one of them.
+func (c *checker) conditional(fields []string) bool {
+	switch fields[0] {
+	case "ifdef", "ifndef":
+		known, defined := c.macroDefined(fields[1:])
+		c.cpp.push(known, defined == (fields[0] == "ifdef"))
+	case "if":
+		c.cpp.push(false, false)
+	case "elif":
+		c.cpp.pop()
+		c.cpp.push(false, false)
+	case "else":
+		c.cpp.flip()
+	case "endif":
+		c.cpp.pop()
+	default:
+		return false
+	}
+	return true
+}
+
+// macroDefined says whether ken knows if the macro is defined: those the
+// file defines, and BPFTRACE_HAVE_BTF, which bpftrace defines when the
+// kernel has BTF.
+func (c *checker) macroDefined(args []string) (known, defined bool) {
+	if len(args) == 0 {
+		return false, false
+	}
+	switch name := args[0]; {
+	case c.defines[name]:
+		return true, true
+	case name == "BPFTRACE_HAVE_BTF" && c.kernel != nil:
+		return true, true
+	}
+	return false, false
 }
 
 func (c *checker) noteMapDecl(d *syntax.MapDecl) {

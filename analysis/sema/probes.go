@@ -1,9 +1,11 @@
 package sema
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kenlsp/ken/analysis/catalog"
@@ -45,18 +47,82 @@ func (c *checker) resolveProbe(p *syntax.Probe) *probeContext {
 	return pc
 }
 
-// commonArgs is the type of args in a probe with several attach points:
-// known only when they all agree.
+// commonArgs is the type of args in a probe with several attach points.
+// bpftrace checks the body once per attach point, so a field must exist in
+// every one: for tracepoints, args has the fields they share.
 func commonArgs(args []*Type) *Type {
 	if len(args) == 0 {
 		return nil
 	}
 	for _, a := range args[1:] {
-		if a != args[0] {
+		if a != args[0] && !(isFieldRecord(a) && isFieldRecord(args[0])) {
 			return unknownType
 		}
 	}
-	return args[0]
+	if len(args) == 1 {
+		return args[0]
+	}
+	return sharedFields(args)
+}
+
+// isFieldRecord reports whether t is an args record listed field by field.
+func isFieldRecord(t *Type) bool { return t.Kind == Record && t.BTF == nil && t.Fields != nil }
+
+// sharedFields is the record of the fields every record in rs has, with
+// the first one's types; a field whose types disagree in class is unknown.
+func sharedFields(rs []*Type) *Type {
+	var names []string
+	for _, r := range rs {
+		names = append(names, strings.TrimPrefix(r.Name, "args of tracepoint "))
+	}
+	shared := &Type{Kind: Record, Name: "args shared by tracepoints " + summarizeNames(names), Fields: []RecordField{}}
+	for _, f := range rs[0].Fields {
+		t, ok := f.Type, true
+		for _, r := range rs[1:] {
+			other := r.field(f.Name)
+			if other == nil {
+				ok = false
+				break
+			}
+			if !compatible(t, other) {
+				t = unknownType
+			}
+		}
+		if ok {
+			shared.Fields = append(shared.Fields, RecordField{Name: f.Name, Type: t})
+		}
+	}
+	return shared
+}
+
+// summarizeNames lists up to three names and how many more there are.
+func summarizeNames(names []string) string {
+	if len(names) <= 3 {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:3], ", "), len(names)-3)
+}
+
+// maxWildcardArgs bounds how many tracepoints a wildcard's args are
+// computed from; past it, args is left unknown rather than slow.
+const maxWildcardArgs = 1000
+
+// wildcardArgs is args for a wildcard tracepoint: the fields every
+// matching tracepoint has.
+func (c *checker) wildcardArgs(category, name string) *Type {
+	ids := c.kernel.MatchTracepoints(category, name, maxWildcardArgs+1)
+	if len(ids) == 0 || len(ids) > maxWildcardArgs {
+		return unknownType
+	}
+	var rs []*Type
+	for _, id := range ids {
+		r := c.tracepointArgs(id.Category, id.Name)
+		if !isFieldRecord(r) {
+			return unknownType
+		}
+		rs = append(rs, r)
+	}
+	return commonArgs(rs)
 }
 
 // attachPoint checks one attach point and returns its canonical probe
@@ -167,8 +233,12 @@ func (c *checker) kernelFunction(ap *syntax.AttachPoint, required bool) {
 		return
 	}
 	i := len(ap.Parts) - 1
-	name, _, _ := strings.Cut(ap.Parts[i], "+")
+	name, offset, hasOffset := strings.Cut(ap.Parts[i], "+")
 	at := partSpan(ap, i)
+	if _, err := strconv.ParseUint(offset, 0, 64); hasOffset && err != nil {
+		c.report(newDiag(diag.Error, source.Span{Start: at.Start + len(name) + 1, End: at.End}, CodeInvalidAttachArg,
+			"the offset '%s' after '+' is not a number", offset))
+	}
 	sev := diag.Warning
 	if required {
 		sev = diag.Error
@@ -300,7 +370,7 @@ func (c *checker) argsType(kind string, ap *syntax.AttachPoint) *Type {
 	switch kind {
 	case "tracepoint":
 		if hasWildcard(ap.Parts[0]) || hasWildcard(last) {
-			return unknownType
+			return c.wildcardArgs(ap.Parts[0], last)
 		}
 		return c.tracepointArgs(ap.Parts[0], last)
 	case "fentry", "fexit":

@@ -152,7 +152,7 @@ func (c *checker) let(s *syntax.LetStmt) {
 	}
 	var vt *Type
 	if s.Value != nil {
-		vt = c.value(s.Value)
+		vt = variableValue(c.value(s.Value))
 		if s.Type == nil {
 			t = vt
 		}
@@ -183,15 +183,28 @@ func (c *checker) typedInitializer(s *syntax.LetStmt, sym *Var, vt *Type) {
 		c.dialect, s.Var.Name, vt, t, t)
 }
 
-// isLiteral reports whether x is an integer literal, possibly negated.
-func isLiteral(x syntax.Expr) bool {
+// isLiteral reports whether x is a non-negative integer literal, which
+// bpftrace 0.23 lets into an integer variable of any type. A negative one
+// is an int64 like any other value.
+// A #define is expanded before bpftrace sees it, so a name defined as a
+// literal is one too.
+func (c *checker) isLiteral(x syntax.Expr) bool {
 	switch x := unparen(x).(type) {
 	case *syntax.IntLit:
 		return true
-	case *syntax.UnaryExpr:
-		return x.Op == syntax.Minus && isLiteral(x.X)
+	case *syntax.Ident:
+		return c.defineLiterals[x.Name]
 	}
 	return false
+}
+
+// variableValue is the type a variable takes from a value: reading a
+// count, sum, min, max or avg map gives a plain int64.
+func variableValue(t *Type) *Type {
+	if t.Kind == Aggregate && arithmetic(t) {
+		return int64Type
+	}
+	return t
 }
 
 func (c *checker) assign(s *syntax.AssignStmt) {
@@ -199,14 +212,14 @@ func (c *checker) assign(s *syntax.AssignStmt) {
 	case *syntax.MapExpr:
 		c.assignMap(lhs, s)
 	case *syntax.Variable:
-		t := c.value(s.Rhs)
+		t := variableValue(c.value(s.Rhs))
 		if s.Op != syntax.Assign {
 			// bpftrace checks the operand of op= against the variable as if
 			// it were assigned.
 			old := c.useVar(lhs)
 			c.arith(s, old, t, s.Op.BinaryOp().String())
 		}
-		c.assignVar(lhs, t, isLiteral(s.Rhs))
+		c.assignVar(lhs, t, c.isLiteral(s.Rhs))
 		c.info.Types[lhs] = t
 	default:
 		c.expr(s.Lhs)

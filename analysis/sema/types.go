@@ -63,6 +63,17 @@ type RecordField struct {
 	Type *Type
 }
 
+// field returns the type of the named field of a record listed field by
+// field, or nil.
+func (t *Type) field(name string) *Type {
+	for _, f := range t.Fields {
+		if f.Name == name {
+			return f.Type
+		}
+	}
+	return nil
+}
+
 var (
 	unknownType = &Type{Kind: Unknown}
 	noneType    = &Type{Kind: None}

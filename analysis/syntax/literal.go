@@ -223,3 +223,17 @@ func decodeEscape(s string) (n int, value, msg string) {
 func isHexDigit(c byte) bool {
 	return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
+
+// Unquote decodes a string literal written as bpftrace reads it, quotes
+// included in raw, for text that is not parsed as a program (such as the
+// body of a #define). It returns an error for an escape bpftrace rejects.
+func Unquote(raw string) (string, error) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", errors.New("not a string literal")
+	}
+	s, bad := unquote(raw)
+	if len(bad) > 0 {
+		return "", errors.New(bad[0].Msg)
+	}
+	return s, nil
+}
