@@ -17,6 +17,9 @@ func (c *checker) ident(x *syntax.Ident) *Type {
 	if v, ok := catalog.LookupVariable(x.Name); ok {
 		c.checkAvailable(x, x.Name, v.AvailableIn(c.dialect), v.Since)
 		c.checkVariableKind(x, v)
+		if x.Name == "args" {
+			c.checkUprobeArgs(x)
+		}
 		return c.variableType(x.Name, v)
 	}
 	if t, ok := c.defineTypes[x.Name]; ok {

@@ -92,12 +92,13 @@ type checker struct {
 	defineTypes map[string]*Type
 	// defineLiterals are the #defines that expand to an integer literal.
 	defineLiterals map[string]bool
-	cTypes         map[string]bool // "struct foo" defined in the file's C definitions
-	userCalls      map[string]bool // macros and fn subprograms of the file
-	includes       bool            // the file #includes something a type may come from
-	cpp            conditions      // the #if blocks around the current directive
-	imports        bool            // the file imports code that may define functions
-	mapDefs        map[string]bool // maps written somewhere in the file
+	cTypes         map[string]bool  // "struct foo" defined in the file's C definitions
+	cStructs       map[string]*Type // the file's struct and union definitions, by "struct foo"
+	userCalls      map[string]bool  // macros and fn subprograms of the file
+	includes       bool             // the file #includes something a type may come from
+	cpp            conditions       // the #if blocks around the current directive
+	imports        bool             // the file imports code that may define functions
+	mapDefs        map[string]bool  // maps written somewhere in the file
 
 	argsCache map[string]*Type // tracepoint args records by "category:name"
 
@@ -122,6 +123,7 @@ func newChecker(file *syntax.File, src *source.File, cfg Config) *checker {
 		defineTypes:    make(map[string]*Type),
 		defineLiterals: make(map[string]bool),
 		cTypes:         make(map[string]bool),
+		cStructs:       make(map[string]*Type),
 		userCalls:      make(map[string]bool),
 		mapDefs:        make(map[string]bool),
 	}

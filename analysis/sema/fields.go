@@ -156,6 +156,9 @@ func (c *checker) namedType(t *syntax.NamedType) *Type {
 		return c.plainTypeName(t)
 	}
 	full := t.Keyword + " " + t.Name
+	if rec, ok := c.cStructs[full]; ok {
+		return rec
+	}
 	if c.cTypes[full] {
 		return &Type{Kind: Record, Name: full}
 	}

@@ -27,6 +27,9 @@ func (c *checker) collectTopLevel() {
 			for _, m := range cDefinitionName.FindAllStringSubmatch(d.Text, -1) {
 				c.cTypes[m[1]+" "+m[2]] = true
 			}
+			for name, rec := range c.cRecords(d.Text) {
+				c.cStructs[name] = rec
+			}
 			for _, m := range cTypedefName.FindAllStringSubmatch(d.Text, -1) {
 				c.cTypes["typedef "+m[1]] = true
 			}
@@ -143,7 +146,9 @@ func defineType(head, body string) *Type {
 		if s, err := syntax.Unquote(body); err == nil {
 			return stringType(len(s) + 1)
 		}
-		return unknownType
+		// An escape the C preprocessor passes on (\e) still makes a
+		// string; only its exact size is unknown.
+		return stringType(len(body) - 1)
 	}
 	if _, err := syntax.ParseInt(body); err == nil {
 		if hasUnsignedSuffix(body) {

@@ -71,6 +71,16 @@ func TestAccepted(t *testing.T) {
 		{"kaddr of a function", `BEGIN { printf("%x\n", kaddr("vfs_read")); }`},
 		{"unknown kprobe only warns", `kprobe:not_a_function_ken { @ = count(); }`},
 		{"kstack mode", `kprobe:vfs_read { @[kstack(perf, 5)] = count(); }`},
+		{"aggregation read into a variable is an int64", `BEGIN { @c = count(); } interval:s:1 { $n = @c; $n = -1; }`},
+		{"negative literal into a signed variable", `kretprobe:vfs_read { $n = (int32)retval; $n = -1; }`},
+		{"syscall field stored in 8 bytes", `tracepoint:syscalls:sys_enter_fsync { $t = args.fd; $t = (uint64)1; }`},
+		{"signed syscall field stays signed", `tracepoint:syscalls:sys_enter_openat { $f = 0; $f = args.flags; }`},
+		{"define that expands to a literal", "#define MAX 64\nkprobe:vfs_read { $p = nsecs; $p /= MAX; }"},
+		{"include for kernels without BTF", "#ifndef BPFTRACE_HAVE_BTF\n#include <linux/nothere.h>\n#endif\nkprobe:vfs_read { @ = count(); }"},
+		{"field shared by two tracepoints", `tracepoint:syscalls:sys_enter_read,tracepoint:syscalls:sys_enter_write { @[args.fd] = count(); }`},
+		{"file's own struct", "struct hdr { int op; char name[8]; };\nkprobe:vfs_read { $h = (struct hdr *)arg1; printf(\"%d %s\\n\", $h->op, $h->name); }"},
+		{"iter context", `iter:task { printf("%s\n", ctx->task->comm); }`},
+		{"delete on a scalar map", `kprobe:vfs_read { @last = nsecs; } kretprobe:vfs_read { delete(@last); }`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,6 +157,19 @@ func TestRejected(t *testing.T) {
 		{"sum of pointer", `kprobe:vfs_read { @s = sum((uint8 *)arg1); }`, sema.CodeCallArgument, "pointer"},
 		{"struct without keyword", `kprobe:tcp_connect { $s = (sock *)arg0; }`, sema.CodeUnknownType, "struct sock"},
 		{"data_loc printed as string", `tracepoint:irq:irq_handler_entry { printf("%s\n", args->name); }`, sema.CodeFormatType, "%s"},
+		{"negative literal into an unsigned variable", `BEGIN { $v = nsecs; $v = -1; }`, sema.CodeIntegerMismatch, "int64"},
+		{"comparison of unsigned values is unsigned", `BEGIN { $x = 0; $x = (pid == 1); }`, sema.CodeIntegerMismatch, "uint64"},
+		{"field missing from one of two tracepoints", `tracepoint:syscalls:sys_enter_read,tracepoint:syscalls:sys_enter_openat { @[args.fd] = count(); }`, sema.CodeUnknownField, "fd"},
+		{"field missing from a wildcard's tracepoints", `tracepoint:syscalls:sys_exit_* { printf("%d\n", args.rett); }`, sema.CodeUnknownField, "ret"},
+		{"iter context field", `iter:task_file { printf("%d\n", ctx->fdd); }`, sema.CodeUnknownField, "fd"},
+		{"dead include branch does not hide types", "#ifndef BPFTRACE_HAVE_BTF\n#include <linux/socket.h>\n#endif\nkprobe:udp_sendmsg { $sk = (struct sock *)arg0; @ = $sk->skc_dport; }", sema.CodeUnknownField, "__sk_common"},
+		{"delete without a key", `kprobe:vfs_read { @m[tid] = 1; } kretprobe:vfs_read { delete(@m); }`, sema.CodeCallArgument, "key"},
+		{"ntop family not an integer", `tracepoint:sock:inet_sock_set_state { printf("%s\n", ntop(args->daddr, 1)); }`, sema.CodeCallArgument, "family"},
+		{"stack limit without mode", `kprobe:vfs_read { @[ustack(6, 1)] = count(); }`, sema.CodeCallArgument, "mode"},
+		{"time format not a literal", `BEGIN { time(1); }`, sema.CodeLiteralArgument, "string literal"},
+		{"kprobe offset not a number", `kprobe:vfs_read+0x1x { @ = count(); }`, sema.CodeInvalidAttachArg, "offset"},
+		{"define string printed as a number", "#define HI \"\\e[1m\"\nBEGIN { printf(\"%d\\n\", HI); }", sema.CodeFormatType, "string"},
+		{"file's own struct field", "struct hdr { int op; };\nkprobe:vfs_read { $h = (struct hdr *)arg1; printf(\"%d\\n\", $h->opcode); }", sema.CodeUnknownField, "opcode"},
 		{"printf result used", `BEGIN { $x = printf("a\n"); }`, sema.CodeNoValue, "no value"},
 	}
 	for _, tt := range tests {

@@ -198,6 +198,13 @@ func (c *checker) isLiteral(x syntax.Expr) bool {
 	return false
 }
 
+// isNegativeLiteral reports whether x is -N for a literal N, which fits a
+// signed variable of any width but no unsigned one.
+func (c *checker) isNegativeLiteral(x syntax.Expr) bool {
+	u, ok := unparen(x).(*syntax.UnaryExpr)
+	return ok && u.Op == syntax.Minus && c.isLiteral(u.X)
+}
+
 // variableValue is the type a variable takes from a value: reading a
 // count, sum, min, max or avg map gives a plain int64.
 func variableValue(t *Type) *Type {
@@ -219,7 +226,13 @@ func (c *checker) assign(s *syntax.AssignStmt) {
 			old := c.useVar(lhs)
 			c.arith(s, old, t, s.Op.BinaryOp().String())
 		}
-		c.assignVar(lhs, t, c.isLiteral(s.Rhs))
+		literal := c.isLiteral(s.Rhs)
+		if c.isNegativeLiteral(s.Rhs) {
+			if old := c.scope.lookup(lhs.Name); old != nil && old.Type.Kind == Int && old.Type.Signed {
+				literal = true
+			}
+		}
+		c.assignVar(lhs, t, literal)
 		c.info.Types[lhs] = t
 	default:
 		c.expr(s.Lhs)
