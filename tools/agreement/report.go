@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -185,6 +186,9 @@ func (rep *report) print(w io.Writer) {
 		total.KenOnly, total.BothAccept+total.KenOnly)
 	fmt.Fprintf(w, "misses (bpftrace rejects a program ken accepts): %d of %d rejected\n",
 		total.BpftraceOnly, total.BothReject+total.BpftraceOnly)
+	same, located := sameErrorLine(rep.Results)
+	fmt.Fprintf(w, "first error on bpftrace's line: %d of %d rejected by both with a located bpftrace error (%s)\n",
+		same, located, percent(same, located))
 
 	var bt, kt []time.Duration
 	for _, r := range rep.Results {
@@ -219,6 +223,48 @@ func (rep *report) print(w io.Writer) {
 		fmt.Fprintf(w, "    bpftrace: %s\n", bpf)
 		fmt.Fprintf(w, "    ken:      %s\n", r.KenError)
 	}
+}
+
+// sameErrorLine counts the files both tools reject where bpftrace's first
+// error names a line, and among them those where ken's first error is on
+// that line (or within the range bpftrace gives for an attach point).
+func sameErrorLine(results []result) (same, located int) {
+	for _, r := range results {
+		if r.BpftraceAccepts || r.KenAccepts || r.KenError == nil {
+			continue
+		}
+		lo, hi, ok := errorLines(r.BpftraceError, r.File)
+		if !ok {
+			continue
+		}
+		located++
+		if lo <= r.KenError.Line && r.KenError.Line <= hi {
+			same++
+		}
+	}
+	return same, located
+}
+
+// errorLines reads the line, or the line range, of a bpftrace error:
+// "a.bt:7:3-9: ERROR" is line 7, "a.bt:4-6: ERROR" lines 4 to 6.
+func errorLines(line, file string) (lo, hi int, ok bool) {
+	rest, found := strings.CutPrefix(shortenError(line, file), filepath.Base(file)+":")
+	if !found {
+		return 0, 0, false
+	}
+	loc, _, _ := strings.Cut(rest, ":")
+	from, to, isRange := strings.Cut(loc, "-")
+	lo, err := strconv.Atoi(from)
+	if err != nil {
+		return 0, 0, false
+	}
+	hi = lo
+	if isRange {
+		if hi, err = strconv.Atoi(to); err != nil {
+			return 0, 0, false
+		}
+	}
+	return lo, hi, true
 }
 
 // firstError returns the first line of bpftrace's output that reports an

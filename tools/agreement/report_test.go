@@ -133,3 +133,22 @@ func TestReportPrint(t *testing.T) {
 		t.Errorf("report lists an agreeing file as a disagreement:\n%s", out)
 	}
 }
+
+func TestErrorLines(t *testing.T) {
+	tests := []struct {
+		line   string
+		lo, hi int
+		ok     bool
+	}{
+		{"/tmp/ken.x/in.3/a.bt:7:3-9: ERROR: Unknown identifier", 7, 7, true},
+		{"a.bt:4-6: ERROR: tracepoint not found: x:y", 4, 6, true},
+		{"ERROR: Failed to compile: Failed to resolve kernel symbol: nope", 0, 0, false},
+		{"", 0, 0, false},
+	}
+	for _, tt := range tests {
+		lo, hi, ok := errorLines(tt.line, "dir/a.bt")
+		if lo != tt.lo || hi != tt.hi || ok != tt.ok {
+			t.Errorf("errorLines(%q) = %d, %d, %v; want %d, %d, %v", tt.line, lo, hi, ok, tt.lo, tt.hi, tt.ok)
+		}
+	}
+}
