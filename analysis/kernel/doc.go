@@ -21,7 +21,7 @@
 // payload length and the payload, in this order:
 //
 //	"INFO"  JSON: release, machine, created (RFC 3339), features
-//	        (fentry, kallsyms_data, kprobe_multi, uprobe_multi), tracefs,
+//	        (fentry, kallsyms_data), tracefs,
 //	        notes, format (the version again)
 //	"BTF "  the kernel's raw BTF blob, as /sys/kernel/btf/vmlinux holds it
 //	"TPNT"  tracepoints: a uvarint count, then per tracepoint, sorted by

@@ -3,13 +3,10 @@ package kernel
 import (
 	"errors"
 	"fmt"
-	"os"
 	"syscall"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
-	"github.com/cilium/ebpf/features"
-	"github.com/cilium/ebpf/link"
 )
 
 // fentryTarget is the function the fentry probe names as its target. Any
@@ -26,8 +23,6 @@ func (k *Kernel) probeFeatures() probeResult {
 	syms := make(chan []string, 1)
 	go func() { syms <- k.kallsyms() }() // reading kallsyms is slow; overlap it
 	p.features.Fentry = p.probe("fentry", probeFentry)
-	p.features.KprobeMulti = p.probe("kprobe_multi", probeKprobeMulti)
-	p.features.UprobeMulti = p.probe("uprobe_multi", features.HaveBPFLinkUprobeMulti)
 	p.features.KallsymsData = hasDataSymbols(<-syms)
 	if !p.features.KallsymsData {
 		p.notes = append(p.notes, "/proc/kallsyms lists no variables (kernel built without CONFIG_KALLSYMS_ALL, or not readable)")
@@ -75,33 +70,4 @@ func probeFentry() error {
 		return err
 	}
 	return prog.Close()
-}
-
-// probeKprobeMulti loads a kprobe_multi program and asks for a link on a
-// symbol that does not exist. A kernel with kprobe_multi looks the symbol
-// up first and fails with ESRCH (reported as os.ErrNotExist), so nothing is
-// attached; any other error means the link type is not available. (On such
-// an error cilium/ebpf runs its own check, which links a program to
-// vprintk for a moment; it can only succeed where ours would have.)
-func probeKprobeMulti() error {
-	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
-		Name:         "ken_kpm",
-		Type:         ebpf.Kprobe,
-		AttachType:   ebpf.AttachTraceKprobeMulti,
-		License:      "GPL",
-		Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
-	})
-	if err != nil {
-		return err
-	}
-	defer prog.Close()
-	l, err := link.KprobeMulti(prog, link.KprobeMultiOptions{Symbols: []string{"ken_no_such_symbol__"}})
-	if err == nil {
-		l.Close()
-		return errors.New("the kernel attached to a symbol that does not exist")
-	}
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	return err
 }

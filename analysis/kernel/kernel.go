@@ -65,8 +65,6 @@ type Info struct {
 type Features struct {
 	Fentry       bool // fentry/fexit (kfunc/kretfunc) programs can be loaded
 	KallsymsData bool // /proc/kallsyms lists data symbols (kaddr of variables works)
-	KprobeMulti  bool
-	UprobeMulti  bool
 }
 
 // TracepointID names a tracepoint.

@@ -60,8 +60,6 @@ type snapshotInfo struct {
 type jsonFeatures struct {
 	Fentry       bool `json:"fentry"`
 	KallsymsData bool `json:"kallsyms_data"`
-	KprobeMulti  bool `json:"kprobe_multi"`
-	UprobeMulti  bool `json:"uprobe_multi"`
 }
 
 // ReadSnapshot loads a snapshot written by WriteSnapshot. Info().Source of
