@@ -35,7 +35,6 @@ const (
 	CgroupPath
 	StrError
 	Username
-	Ctx // ctx: the raw probe context pointer
 )
 
 // Type is the type of a bpftrace expression.
@@ -80,8 +79,6 @@ var (
 	boolType    = &Type{Kind: Bool}
 	int64Type   = &Type{Kind: Int, Bits: 64, Signed: true}
 	uint64Type  = &Type{Kind: Int, Bits: 64}
-	uint32Type  = &Type{Kind: Int, Bits: 32}
-	ctxType     = &Type{Kind: Ctx}
 )
 
 // intType returns an integer type of the given width and signedness.
@@ -162,7 +159,6 @@ var kindNames = map[Kind]string{
 	CgroupPath: "cgroup_path_t",
 	StrError:   "strerror_t",
 	Username:   "username",
-	Ctx:        "ctx",
 }
 
 // class is the coarse category bpftrace compares when it checks that two
