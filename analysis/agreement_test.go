@@ -10,29 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kenlsp/ken/internal/bpftracetest"
+
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/kernel"
 	"github.com/kenlsp/ken/analysis/source"
 )
-
-// bpftrace023 returns the bpftrace 0.23 command named by KEN_BPFTRACE_023.
-// Without it the test is skipped; CI sets it, so there it runs.
-func bpftrace023(t *testing.T) []string {
-	cmd := strings.Fields(os.Getenv("KEN_BPFTRACE_023"))
-	if len(cmd) == 0 {
-		t.Skip("KEN_BPFTRACE_023 is not set (scripts/install-bpftrace.sh installs bpftrace-0.23)")
-	}
-	v, err := dialect.Detect(context.Background(), cmd)
-	if err != nil {
-		t.Fatalf("KEN_BPFTRACE_023=%q is not usable: %v", cmd, err)
-	}
-	if v.Major != 0 || v.Minor != 23 {
-		t.Fatalf("KEN_BPFTRACE_023 is bpftrace %s, want 0.23", v)
-	}
-	return cmd
-}
 
 // compile23 runs bpftrace's compile-only dry run and returns whether it
 // accepted the program, with its first error line otherwise.
@@ -59,7 +44,7 @@ func compile23(t *testing.T, cmd []string, path string) (bool, string) {
 // kernel: at least 95% agreement, and no error on a program bpftrace
 // accepts. make bench-agreement prints the full report with timings.
 func TestAgreementWithBpftrace023(t *testing.T) {
-	cmd := bpftrace023(t)
+	cmd := bpftracetest.Bpftrace023(t)
 	k, err := kernel.Live()
 	if err != nil {
 		t.Fatalf("bpftrace compiles against the live kernel, which ken cannot read: %v", err)

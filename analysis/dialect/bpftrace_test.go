@@ -1,7 +1,6 @@
 package dialect
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -9,31 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// bpftrace023 returns the command that runs bpftrace 0.23, from the
-// KEN_BPFTRACE_023 variable (a command, possibly with a prefix such as
-// "chroot /opt/root bpftrace"). It skips the test when the variable is
-// unset and fails it when the command is set but unusable, so that a
-// machine meant to test against 0.23 cannot silently skip.
-func bpftrace023(t *testing.T) []string {
-	t.Helper()
-	argv := strings.Fields(os.Getenv("KEN_BPFTRACE_023"))
-	if len(argv) == 0 {
-		t.Skip("KEN_BPFTRACE_023 is not set; set it to a bpftrace 0.23 command, e.g. the bpftrace-0.23 wrapper made by scripts/install-bpftrace.sh (needs root)")
-	}
-	if _, err := exec.LookPath(argv[0]); err != nil {
-		t.Fatalf("KEN_BPFTRACE_023=%q: %v", os.Getenv("KEN_BPFTRACE_023"), err)
-	}
-	v, err := Detect(context.Background(), argv)
-	if err != nil {
-		t.Fatalf("KEN_BPFTRACE_023: %v", err)
-	}
-	if v.Major != 0 || v.Minor != 23 {
-		t.Fatalf("KEN_BPFTRACE_023 runs bpftrace %s, not 0.23", v)
-	}
-	return argv
-}
+	"github.com/kenlsp/ken/internal/bpftracetest"
+)
 
 // runBpftrace runs argv with args on a copy of src and reports whether it
 // succeeded, with its output. Only the safe modes are used: -l FILE (parse
@@ -75,7 +52,7 @@ func errorLines(out []byte) string {
 // and requires it to accept exactly the snippets whose features Has says
 // 0.23 has.
 func TestAgainstBpftrace023(t *testing.T) {
-	argv := bpftrace023(t)
+	argv := bpftracetest.Bpftrace023(t)
 	v := V(0, 23)
 	for _, c := range checkCases {
 		accepted, out := runBpftrace(t, argv, c.src, !c.list)
@@ -91,7 +68,7 @@ func TestAgainstBpftrace023(t *testing.T) {
 // is newer than 0.23 and fixable, and requires bpftrace 0.23 to parse the
 // result: whatever it still rejects must not be syntax.
 func TestFixesAgainstBpftrace023(t *testing.T) {
-	argv := bpftrace023(t)
+	argv := bpftracetest.Bpftrace023(t)
 	tried := 0
 	for _, cf := range corpus(t) {
 		if cf.header != "newer" {
@@ -124,36 +101,11 @@ func featureSet(found []finding) map[Feature]bool {
 	return set
 }
 
-// bpftraceFormatter returns the newest bpftrace, to be run only as
-// "bpftrace --fmt FILE", which parses without running anything: the
-// KEN_BPFTRACE_FMT variable, or bpftrace on PATH if it has --fmt (0.26+).
-// Like the syntax agreement test, it skips when there is none unless
-// KEN_REQUIRE_KERNEL is set.
-func bpftraceFormatter(t *testing.T) string {
-	t.Helper()
-	cmd := os.Getenv("KEN_BPFTRACE_FMT")
-	if cmd == "" {
-		cmd = "bpftrace"
-	}
-	if path, err := exec.LookPath(cmd); err == nil {
-		help, _ := exec.Command(path, "--help").CombinedOutput()
-		if bytes.Contains(help, []byte("--fmt")) {
-			return path
-		}
-	}
-	reason := "no bpftrace with --fmt (0.26+): set KEN_BPFTRACE_FMT, e.g. to bpftrace-sid"
-	if os.Getenv("KEN_REQUIRE_KERNEL") != "" {
-		t.Fatal(reason)
-	}
-	t.Skip(reason)
-	return ""
-}
-
 // TestAgainstNewest parses every table snippet with the newest bpftrace's
 // formatter and requires it to accept exactly what Newest has. Gates and
 // attach points are outside what --fmt checks, so they are ignored.
 func TestAgainstNewest(t *testing.T) {
-	bpftrace := bpftraceFormatter(t)
+	bpftrace := bpftracetest.Formatter(t)
 	for _, c := range checkCases {
 		dir := t.TempDir()
 		prog := filepath.Join(dir, "prog.bt")

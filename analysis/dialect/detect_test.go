@@ -7,11 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/kenlsp/ken/internal/bpftracetest"
 )
 
 // TestDetect023 asks the real bpftrace 0.23 for its version.
 func TestDetect023(t *testing.T) {
-	argv := bpftrace023(t) // itself runs Detect and checks the version
+	argv := bpftracetest.Bpftrace023(t)
 	v, err := Detect(context.Background(), argv)
 	if err != nil || v.Less(V(0, 23)) || !v.Less(V(0, 24)) {
 		t.Fatalf("Detect(%q) = %v, %v; want 0.23.x", argv, v, err)

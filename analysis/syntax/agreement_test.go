@@ -1,7 +1,6 @@
 package syntax
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kenlsp/ken/internal/bpftracetest"
 
 	"github.com/kenlsp/ken/analysis/source"
 )
@@ -22,35 +23,11 @@ var knownDialectDifferences = map[string]string{
 	"137-cpu-affinity-bitmap.bt": "uppercase integer suffixes (10ULL): accepted up to 0.25, rejected from 0.26",
 }
 
-// bpftraceFormatter returns the bpftrace command to compare with: the
-// KEN_BPFTRACE_FMT variable, or bpftrace on PATH, if it has --fmt (0.26+),
-// which parses a program and prints it without loading or running anything.
-func bpftraceFormatter(t *testing.T) string {
-	t.Helper()
-	cmd := os.Getenv("KEN_BPFTRACE_FMT")
-	if cmd == "" {
-		cmd = "bpftrace"
-	}
-	path, err := exec.LookPath(cmd)
-	if err == nil {
-		help, _ := exec.Command(path, "--help").CombinedOutput()
-		if bytes.Contains(help, []byte("--fmt")) {
-			return path
-		}
-	}
-	reason := "no bpftrace with --fmt (0.26+): set KEN_BPFTRACE_FMT, e.g. to the wrapper made by KEN_DEBIAN_SUITE=sid scripts/install-bpftrace.sh"
-	if os.Getenv("KEN_REQUIRE_KERNEL") != "" {
-		t.Fatal(reason)
-	}
-	t.Skip(reason)
-	return ""
-}
-
 // TestAgreementWithBpftrace parses every corpus file with ken and with the
 // real bpftrace parser (bpftrace --fmt) and requires the same verdict:
 // every valid program accepted by both, every error file rejected by both.
 func TestAgreementWithBpftrace(t *testing.T) {
-	bpftrace := bpftraceFormatter(t)
+	bpftrace := bpftracetest.Formatter(t)
 	var files []string
 	for _, dir := range []string{"valid", "errors"} {
 		files = append(files, corpusFiles(t, dir)...)
