@@ -51,6 +51,7 @@ var commands = []struct{ name, summary string }{
 	{"check", "report diagnostics for bpftrace files"},
 	{"fmt", "format bpftrace files"},
 	{"kernel", "snapshot or describe a Linux kernel's BTF and tracepoints"},
+	{"lsp", "run the language server on standard input and output"},
 	{"version", "print ken's version"},
 	{"help", "describe ken or one of its commands"},
 }
@@ -67,6 +68,8 @@ func (c *cli) run(args []string) int {
 		return c.runFmt(args[1:])
 	case "kernel":
 		return c.runKernel(args[1:])
+	case "lsp":
+		return c.runLSP(args[1:])
 	case "version":
 		return c.runVersion(args[1:])
 	case "help", "-h", "-help", "--help":
@@ -108,6 +111,9 @@ func (c *cli) runHelp(args []string) int {
 		return exitOK
 	case "kernel":
 		fmt.Fprint(c.stdout, kernelUsage)
+		return exitOK
+	case "lsp":
+		fmt.Fprint(c.stdout, lspUsage)
 		return exitOK
 	default:
 		fmt.Fprintf(c.stderr, "ken help: unknown command %q\n", args[0])

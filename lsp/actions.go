@@ -1,0 +1,77 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/kenlsp/ken/analysis/format"
+)
+
+func init() {
+	handleRequest("textDocument/codeAction", (*Server).codeAction)
+	handleRequest("textDocument/formatting", (*Server).formatting)
+}
+
+// codeAction offers the fixes of the diagnostics that touch the range.
+// Each edit names the document version it was computed for, so a client
+// that has newer text refuses it instead of corrupting the file.
+func (s *Server) codeAction(ctx context.Context, params json.RawMessage) (any, error) {
+	var p protocol.CodeActionParams
+	if err := decode(params, &p); err != nil {
+		return nil, err
+	}
+	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	want := toSpan(d.file, p.Range)
+	actions := []protocol.CodeAction{}
+	for _, x := range d.result.Diagnostics {
+		if x.Span.End < want.Start || x.Span.Start > want.End {
+			continue
+		}
+		for i, fix := range x.Fixes {
+			actions = append(actions, protocol.CodeAction{
+				Title:       fix.Title,
+				Kind:        protocol.QuickFix,
+				Diagnostics: []protocol.Diagnostic{toDiagnostic(d.file, d.uri, x)},
+				IsPreferred: i == 0,
+				Edit:        s.versionedEdit(d, toEdits(d.file, fix.Edits)),
+			})
+		}
+	}
+	return actions, nil
+}
+
+// versionedEdit wraps edits to d in a workspace edit bound to d's version.
+func (s *Server) versionedEdit(d *document, edits []protocol.TextEdit) *protocol.WorkspaceEdit {
+	version := d.version
+	return &protocol.WorkspaceEdit{DocumentChanges: []protocol.TextDocumentEdit{{
+		TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
+			TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: d.uri},
+			Version:                &version,
+		},
+		Edits: edits,
+	}}}
+}
+
+// formatting formats the whole document with ken's formatter; a document
+// with syntax errors is left alone (no edits), as ken fmt does.
+func (s *Server) formatting(ctx context.Context, params json.RawMessage) (any, error) {
+	var p protocol.DocumentFormattingParams
+	if err := decode(params, &p); err != nil {
+		return nil, err
+	}
+	d, err := s.docs.get(p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	out, diags := format.Format(d.file)
+	if len(diags) > 0 || string(out) == string(d.file.Text) {
+		return []protocol.TextEdit{}, nil
+	}
+	whole := protocol.Range{End: position(d.file, len(d.file.Text))}
+	return []protocol.TextEdit{{Range: whole, NewText: string(out)}}, nil
+}

@@ -1,0 +1,179 @@
+package lsp
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+)
+
+const brokenProgram = "kprobe:vfs_read\n{\n\tprintf(\"%d\\n\", retval);\n}\n"
+
+// TestDiagnosticsFollowEdits opens a file with an error, sees it, fixes
+// it, and sees the diagnostics cleared for the new version.
+func TestDiagnosticsFollowEdits(t *testing.T) {
+	c := startServer(t, testSettings())
+	uri := protocol.DocumentURI("file:///tmp/read.bt")
+	c.open(uri, brokenProgram)
+	ds := c.waitDiagnostics(uri, 1, func(ds []protocol.Diagnostic) bool { return len(ds) > 0 })
+	if !hasCode(ds, "ken/builtin-probe-kind") || ds[0].Range.Start != pos(2, 16) {
+		t.Fatalf("want ken/builtin-probe-kind at 2:16, got %+v", ds)
+	}
+	c.edit(uri, 2, protocol.Range{Start: pos(2, 16), End: pos(2, 22)}, "arg2")
+	c.waitDiagnostics(uri, 2, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+}
+
+// TestCodeActionFromFix turns a diagnostic's fix into a versioned edit.
+func TestCodeActionFromFix(t *testing.T) {
+	c := startServer(t, testSettings())
+	uri := protocol.DocumentURI("file:///tmp/fix.bt")
+	c.open(uri, "tracepoint:syscalls:sys_enter_openat { printf(\"%s\\n\", str(args->filname)); }\n")
+	ds := c.waitDiagnostics(uri, 1, func(ds []protocol.Diagnostic) bool { return len(ds) > 0 })
+	var actions []protocol.CodeAction
+	c.call("textDocument/codeAction", protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri},
+		Range:        ds[0].Range,
+		Context:      protocol.CodeActionContext{Diagnostics: ds},
+	}, &actions)
+	if len(actions) == 0 || actions[0].Edit == nil || len(actions[0].Edit.DocumentChanges) != 1 {
+		t.Fatalf("want one quick fix with a document edit, got %+v", actions)
+	}
+	change := actions[0].Edit.DocumentChanges[0]
+	if *change.TextDocument.Version != 1 || change.Edits[0].NewText != "filename" {
+		t.Errorf("fix = %+v, want filename at version 1", change)
+	}
+}
+
+// TestFormatting formats with ken's formatter and leaves a broken file be.
+func TestFormatting(t *testing.T) {
+	c := startServer(t, testSettings())
+	uri := protocol.DocumentURI("file:///tmp/fmt.bt")
+	c.open(uri, "BEGIN { printf(\"hi\\n\"); }\n")
+	var edits []protocol.TextEdit
+	c.call("textDocument/formatting", protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}}, &edits)
+	if len(edits) != 1 || !strings.Contains(edits[0].NewText, "BEGIN\n{\n  printf") {
+		t.Fatalf("edits = %+v", edits)
+	}
+	bad := protocol.DocumentURI("file:///tmp/bad.bt")
+	c.open(bad, "BEGIN { printf(\"hi\\n\" }\n")
+	c.call("textDocument/formatting", protocol.DocumentFormattingParams{TextDocument: protocol.TextDocumentIdentifier{URI: bad}}, &edits)
+	if len(edits) != 0 {
+		t.Errorf("a file with syntax errors was formatted: %+v", edits)
+	}
+}
+
+// TestBadRequests checks that the server answers nonsense with errors and
+// keeps working.
+func TestBadRequests(t *testing.T) {
+	c := startServer(t, testSettings())
+	var rpcErr *jsonrpc2.Error
+	if err := c.callErr("textDocument/nonsense", map[string]any{}); !errors.As(err, &rpcErr) || rpcErr.Code != jsonrpc2.MethodNotFound {
+		t.Errorf("unknown method: %v", err)
+	}
+	if err := c.callErr("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": "file:///not/open.bt"}}); err == nil {
+		t.Error("a request for an unopened document succeeded")
+	}
+	if err := c.callErr("textDocument/codeAction", "not an object"); !errors.As(err, &rpcErr) || rpcErr.Code != jsonrpc2.InvalidParams {
+		t.Errorf("bad params: %v", err)
+	}
+	uri := protocol.DocumentURI("file:///tmp/far.bt")
+	c.open(uri, "BEGIN { exit(); }\n")
+	c.edit(uri, 2, protocol.Range{Start: pos(900, 4), End: pos(1000, 1)}, "// appended past the end\n")
+	c.waitDiagnostics(uri, 2, func([]protocol.Diagnostic) bool { return true })
+	binary := protocol.DocumentURI("file:///tmp/binary.bt")
+	c.open(binary, "\x00\xff\xfe{{{{\x01")
+	c.waitDiagnostics(binary, 1, func(ds []protocol.Diagnostic) bool { return len(ds) > 0 })
+}
+
+// rawClient writes frames by hand, to send what no well-behaved client
+// would.
+type rawClient struct {
+	conn net.Conn
+	in   *bufio.Reader
+}
+
+func startRaw(t *testing.T) *rawClient {
+	serverSide, clientSide := net.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { Serve(ctx, serverSide, Options{}); close(done) }()
+	t.Cleanup(func() { cancel(); clientSide.Close(); <-done })
+	return &rawClient{conn: clientSide, in: bufio.NewReader(clientSide)}
+}
+
+func (r *rawClient) send(t *testing.T, body string) {
+	t.Helper()
+	r.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	if _, err := fmt.Fprintf(r.conn, "Content-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// receive reads one message.
+func (r *rawClient) receive(t *testing.T) map[string]any {
+	t.Helper()
+	r.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	length := 0
+	for {
+		line, err := r.in.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line = strings.TrimSpace(line); line == "" {
+			break
+		}
+		fmt.Sscanf(line, "Content-Length: %d", &length)
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(r.in, body); err != nil {
+		t.Fatal(err)
+	}
+	var msg map[string]any
+	if err := json.Unmarshal(body, &msg); err != nil {
+		t.Fatalf("server sent invalid JSON %q", body)
+	}
+	return msg
+}
+
+// TestMalformedJSON sends a body that is not JSON: the server answers with
+// a parse error and goes on serving.
+func TestMalformedJSON(t *testing.T) {
+	r := startRaw(t)
+	r.send(t, `{"jsonrpc":"2.0","id":1,"method":`)
+	if msg := r.receive(t); msg["error"].(map[string]any)["code"].(float64) != float64(jsonrpc2.ParseError) {
+		t.Fatalf("want a parse error, got %v", msg)
+	}
+	r.send(t, `{"jsonrpc":"2.0","id":2,"method":"shutdown"}`)
+	if msg := r.receive(t); msg["id"].(float64) != 2 || msg["error"] != nil {
+		t.Fatalf("the server stopped answering: %v", msg)
+	}
+}
+
+// TestCancelNumericID cancels a request whose id is a number, which
+// go.lsp.dev's own cancellation cannot match.
+func TestCancelNumericID(t *testing.T) {
+	started := make(chan struct{})
+	handleRequest("ken/test/block", func(s *Server, ctx context.Context, _ json.RawMessage) (any, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, nil
+	})
+	defer delete(requests, "ken/test/block")
+	r := startRaw(t)
+	r.send(t, `{"jsonrpc":"2.0","id":7,"method":"ken/test/block","params":{}}`)
+	<-started
+	r.send(t, `{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}`)
+	msg := r.receive(t)
+	if msg["id"].(float64) != 7 || msg["error"].(map[string]any)["code"].(float64) != float64(requestCancelled) {
+		t.Fatalf("want request 7 cancelled, got %v", msg)
+	}
+}

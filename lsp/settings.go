@@ -1,0 +1,177 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kenlsp/ken/analysis"
+	"github.com/kenlsp/ken/analysis/dialect"
+	"github.com/kenlsp/ken/analysis/kernel"
+)
+
+// Settings are what a client configures, in initializationOptions or in
+// the "ken" section of workspace/didChangeConfiguration.
+type Settings struct {
+	// Kernel is a snapshot file from "ken kernel snapshot", "" or "live"
+	// for this machine's kernel, "none" for no kernel checks.
+	Kernel string `json:"kernel"`
+	// Dialect is the bpftrace version the files are written for, such as
+	// "0.23"; "" detects it from Bpftrace.
+	Dialect string `json:"dialect"`
+	// Bpftrace is the bpftrace command whose version is the dialect; ""
+	// looks for bpftrace on PATH.
+	Bpftrace string `json:"bpftrace"`
+	// InlayHints turns the server's inlay hints on or off (default on).
+	InlayHints *bool `json:"inlayHints"`
+}
+
+// parseSettings reads settings from either shape clients send: the
+// settings object itself, or an object with a "ken" member.
+func parseSettings(raw json.RawMessage) (Settings, error) {
+	var s Settings
+	if len(raw) == 0 || string(raw) == "null" {
+		return s, nil
+	}
+	var wrapped struct {
+		Ken      *Settings       `json:"ken"`
+		Settings json.RawMessage `json:"settings"`
+	}
+	if err := json.Unmarshal(raw, &wrapped); err == nil {
+		if wrapped.Ken != nil {
+			return *wrapped.Ken, nil
+		}
+		if len(wrapped.Settings) > 0 {
+			return parseSettings(wrapped.Settings)
+		}
+	}
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// settingsState holds the configuration analyses run with. Loading a
+// kernel takes milliseconds to tens of milliseconds, so it happens off the
+// message loop and the new configuration replaces the old one when ready.
+type settingsState struct {
+	mu         sync.Mutex
+	configured bool // the latest settings have been applied
+	generation int  // counts configure calls, so an older load cannot win
+	settings   Settings
+	cfg        analysis.Config
+	notes      []string // what could not be configured, for the log and hovers
+}
+
+func newSettingsState() *settingsState {
+	return &settingsState{cfg: analysis.Config{Dialect: dialect.Newest}}
+}
+
+// config returns the configuration for the next analysis.
+func (st *settingsState) config() analysis.Config {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.cfg
+}
+
+// inlayHints reports whether inlay hints are on.
+func (st *settingsState) inlayHints() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.settings.InlayHints == nil || *st.settings.InlayHints
+}
+
+// resolve builds the analysis configuration for settings: it loads the
+// kernel and finds the dialect, and explains what it could not do.
+func resolve(ctx context.Context, s Settings) (analysis.Config, []string) {
+	var cfg analysis.Config
+	var notes []string
+	switch s.Kernel {
+	case "none":
+	case "", "live":
+		k, err := kernel.Live()
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("no kernel knowledge (%v): probes, kernel types and fields are not checked; set ken.kernel to a snapshot made by ken kernel snapshot", err))
+			break
+		}
+		cfg.Kernel, cfg.HostFiles = k, true
+	default:
+		k, err := kernel.ReadSnapshot(s.Kernel)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("kernel snapshot %s: %v", s.Kernel, err))
+			break
+		}
+		cfg.Kernel = k
+	}
+	v, note := resolveDialect(ctx, s)
+	cfg.Dialect = v
+	if note != "" {
+		notes = append(notes, note)
+	}
+	return cfg, notes
+}
+
+// resolveDialect picks the bpftrace version to check for.
+func resolveDialect(ctx context.Context, s Settings) (dialect.Version, string) {
+	if s.Dialect != "" {
+		v, err := dialect.Parse(s.Dialect)
+		if err != nil {
+			return dialect.Newest, fmt.Sprintf("ken.dialect: %v; checking as bpftrace %s", err, dialect.Newest)
+		}
+		return v.Clamp(), ""
+	}
+	argv := strings.Fields(s.Bpftrace)
+	if len(argv) == 0 {
+		path, err := exec.LookPath("bpftrace")
+		if err != nil {
+			return dialect.Newest, ""
+		}
+		argv = []string{path}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	v, err := dialect.Detect(ctx, argv)
+	if err != nil {
+		return dialect.Newest, fmt.Sprintf("%v; checking as bpftrace %s", err, dialect.Newest)
+	}
+	return v.Clamp(), ""
+}
+
+func init() {
+	// ken/configured answers whether the latest settings are in effect (the
+	// kernel loaded): editors may show it, tests wait for it.
+	handleRequest("ken/configured", func(s *Server, _ context.Context, _ json.RawMessage) (any, error) {
+		s.settings.mu.Lock()
+		defer s.settings.mu.Unlock()
+		return s.settings.configured, nil
+	})
+}
+
+// configure applies new settings in the background and then re-analyses
+// every open document with them.
+func (s *Server) configure(ctx context.Context, settings Settings) {
+	s.settings.mu.Lock()
+	s.settings.settings = settings
+	s.settings.configured = false
+	s.settings.generation++
+	gen := s.settings.generation
+	s.settings.mu.Unlock()
+	go func() {
+		cfg, notes := resolve(context.WithoutCancel(ctx), settings)
+		s.settings.mu.Lock()
+		if gen != s.settings.generation {
+			s.settings.mu.Unlock()
+			return // newer settings arrived while this kernel loaded
+		}
+		s.settings.cfg, s.settings.notes = cfg, notes
+		s.settings.configured = true
+		s.settings.mu.Unlock()
+		for _, n := range notes {
+			fmt.Fprintf(s.log, "ken lsp: %s\n", n)
+			s.showMessage(ctx, n)
+		}
+		s.reanalyzeAll(ctx)
+	}()
+}

@@ -1,0 +1,130 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"go.lsp.dev/protocol"
+)
+
+// This file keeps the document store in step with the client and
+// publishes diagnostics.
+
+func init() {
+	handleNotification("textDocument/didOpen", (*Server).didOpen)
+	handleNotification("textDocument/didChange", (*Server).didChange)
+	handleNotification("textDocument/didClose", (*Server).didClose)
+	handleNotification("workspace/didChangeConfiguration", (*Server).didChangeConfiguration)
+}
+
+func (s *Server) didOpen(ctx context.Context, params json.RawMessage) error {
+	var p protocol.DidOpenTextDocumentParams
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	d := newDocument(p.TextDocument.URI, p.TextDocument.Version, []byte(p.TextDocument.Text))
+	s.docs.set(d)
+	s.schedule(ctx, d, 0)
+	return nil
+}
+
+// didChangeParams is DidChangeTextDocumentParams with changes that can
+// tell a full replacement from an edit.
+type didChangeParams struct {
+	TextDocument   protocol.VersionedTextDocumentIdentifier `json:"textDocument"`
+	ContentChanges []contentChange                          `json:"contentChanges"`
+}
+
+func (s *Server) didChange(ctx context.Context, params json.RawMessage) error {
+	var p didChangeParams
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	old, err := s.docs.get(p.TextDocument.URI)
+	if err != nil {
+		return err
+	}
+	d := newDocument(old.uri, p.TextDocument.Version, applyChanges(old, p.ContentChanges))
+	s.docs.set(d)
+	s.schedule(ctx, d, s.debounce)
+	return nil
+}
+
+func (s *Server) didClose(ctx context.Context, params json.RawMessage) error {
+	var p protocol.DidCloseTextDocumentParams
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	s.docs.remove(p.TextDocument.URI)
+	s.stopTimer(p.TextDocument.URI)
+	// Closing clears what the server said about the file.
+	return s.conn.Notify(ctx, "textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{
+		URI: p.TextDocument.URI, Diagnostics: []protocol.Diagnostic{},
+	})
+}
+
+func (s *Server) didChangeConfiguration(ctx context.Context, params json.RawMessage) error {
+	var p struct {
+		Settings json.RawMessage `json:"settings"`
+	}
+	if err := decode(params, &p); err != nil {
+		return err
+	}
+	settings, err := parseSettings(p.Settings)
+	if err != nil {
+		return err
+	}
+	s.configure(ctx, settings)
+	return nil
+}
+
+// schedule analyses d after delay, replacing an analysis scheduled for an
+// older version: the newest text is all that matters.
+func (s *Server) schedule(ctx context.Context, d *document, delay time.Duration) {
+	s.timersMu.Lock()
+	defer s.timersMu.Unlock()
+	if t := s.timers[d.uri]; t != nil {
+		t.Stop()
+	}
+	s.timers[d.uri] = time.AfterFunc(delay, func() { s.publish(context.WithoutCancel(ctx), d) })
+}
+
+func (s *Server) stopTimer(uri protocol.DocumentURI) {
+	s.timersMu.Lock()
+	defer s.timersMu.Unlock()
+	if t := s.timers[uri]; t != nil {
+		t.Stop()
+		delete(s.timers, uri)
+	}
+}
+
+// publish analyses d and sends its diagnostics, tagged with its version,
+// unless a newer version arrived meanwhile.
+func (s *Server) publish(ctx context.Context, d *document) {
+	r := s.analyze(d)
+	if !s.docs.current(d) {
+		return
+	}
+	diags := make([]protocol.Diagnostic, len(r.Diagnostics))
+	for i, x := range r.Diagnostics {
+		diags[i] = toDiagnostic(d.file, d.uri, x)
+	}
+	err := s.conn.Notify(ctx, "textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{
+		URI: d.uri, Version: uint32(max(d.version, 0)), Diagnostics: diags,
+	})
+	if err != nil {
+		s.logf("publishing diagnostics for %s: %v", d.uri, err)
+	}
+}
+
+// reanalyzeAll re-checks every open document, after the configuration
+// changed.
+func (s *Server) reanalyzeAll(ctx context.Context) {
+	for _, d := range s.docs.all() {
+		fresh := newDocument(d.uri, d.version, d.file.Text)
+		if s.docs.replace(d, fresh) {
+			s.schedule(ctx, fresh, 0)
+		}
+	}
+}
