@@ -17,7 +17,7 @@ import (
 // testClient drives a server over an in-memory pipe with go.lsp.dev's
 // jsonrpc2 client, the same code path a real client's messages take.
 type testClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn jsonrpc2.Conn
 
 	mu          sync.Mutex
@@ -35,11 +35,17 @@ func testSettings() map[string]any {
 // startServer runs a server and an initialized client connected to it.
 func startServer(t *testing.T, settings map[string]any) *testClient {
 	t.Helper()
+	return startServerWith(t, settings, Options{Debounce: time.Millisecond})
+}
+
+// startServerWith is startServer with the server's options.
+func startServerWith(t testing.TB, settings map[string]any, opts Options) *testClient {
+	t.Helper()
 	kerneltest.Snapshot(t) // fail early, with a clear message, without a snapshot
 	serverSide, clientSide := net.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, serverSide, Options{Debounce: time.Millisecond}) }()
+	go func() { done <- Serve(ctx, serverSide, opts) }()
 	c := &testClient{t: t, diagnostics: map[protocol.DocumentURI][]protocol.PublishDiagnosticsParams{}, changed: make(chan struct{}, 1)}
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(clientSide))
 	c.conn.Go(ctx, c.handle)
