@@ -23,6 +23,7 @@ type testClient struct {
 	mu          sync.Mutex
 	diagnostics map[protocol.DocumentURI][]protocol.PublishDiagnosticsParams
 	messages    []string
+	progress    []string // the kind of each $/progress value received
 	changed     chan struct{}
 }
 
@@ -55,7 +56,8 @@ func startServerWith(t testing.TB, settings map[string]any, opts Options) *testC
 		<-done
 	})
 	var result map[string]any
-	c.call("initialize", map[string]any{"processId": 1, "rootUri": nil, "capabilities": map[string]any{}, "initializationOptions": settings}, &result)
+	capabilities := map[string]any{"window": map[string]any{"workDoneProgress": true}}
+	c.call("initialize", map[string]any{"processId": 1, "rootUri": nil, "capabilities": capabilities, "initializationOptions": settings}, &result)
 	c.notify("initialized", map[string]any{})
 	c.waitConfigured()
 	return c
@@ -70,6 +72,14 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 		if err := json.Unmarshal(req.Params(), &p); err == nil {
 			c.diagnostics[p.URI] = append(c.diagnostics[p.URI], p)
 		}
+	case "$/progress":
+		var p struct {
+			Value struct {
+				Kind string `json:"kind"`
+			} `json:"value"`
+		}
+		json.Unmarshal(req.Params(), &p)
+		c.progress = append(c.progress, p.Value.Kind)
 	case "window/showMessage", "window/logMessage":
 		var p protocol.ShowMessageParams
 		json.Unmarshal(req.Params(), &p)

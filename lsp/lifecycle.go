@@ -16,6 +16,11 @@ func init() {
 // initializeParams is the part of InitializeParams the server reads.
 type initializeParams struct {
 	InitializationOptions json.RawMessage `json:"initializationOptions"`
+	Capabilities          struct {
+		Window struct {
+			WorkDoneProgress bool `json:"workDoneProgress"`
+		} `json:"window"`
+	} `json:"capabilities"`
 }
 
 // version is reported to clients in serverInfo; the ken command sets it.
@@ -29,6 +34,7 @@ func (s *Server) initialize(ctx context.Context, params json.RawMessage) (any, e
 	if err := decode(params, &p); err != nil {
 		return nil, err
 	}
+	s.clientProgress.Store(p.Capabilities.Window.WorkDoneProgress)
 	settings, err := parseSettings(p.InitializationOptions)
 	if err != nil {
 		s.logf("initializationOptions: %v", err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -44,6 +45,8 @@ type Server struct {
 	timers   map[protocol.DocumentURI]*time.Timer
 
 	shutdown bool
+	// clientProgress is set when the client accepts work-done progress.
+	clientProgress atomic.Bool
 }
 
 // Serve runs a server on rwc until the client exits or the connection

@@ -177,3 +177,14 @@ func TestCancelNumericID(t *testing.T) {
 		t.Fatalf("want request 7 cancelled, got %v", msg)
 	}
 }
+
+// TestProgressWhileLoadingKernel checks that loading the kernel is shown
+// as work-done progress to a client that accepts it.
+func TestProgressWhileLoadingKernel(t *testing.T) {
+	c := startServer(t, testSettings())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if strings.Join(c.progress, ",") != "begin,end" {
+		t.Errorf("progress = %v, want begin,end", c.progress)
+	}
+}

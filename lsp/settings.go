@@ -159,7 +159,16 @@ func (s *Server) configure(ctx context.Context, settings Settings) {
 	gen := s.settings.generation
 	s.settings.mu.Unlock()
 	go func() {
-		cfg, notes := resolve(context.WithoutCancel(ctx), settings)
+		ctx := context.WithoutCancel(ctx)
+		var cfg analysis.Config
+		var notes []string
+		s.withProgress(ctx, "ken: loading kernel knowledge", func() string {
+			cfg, notes = resolve(ctx, settings)
+			if cfg.Kernel == nil {
+				return "no kernel: kernel checks are off"
+			}
+			return "kernel " + cfg.Kernel.Info().Release
+		})
 		s.settings.mu.Lock()
 		if gen != s.settings.generation {
 			s.settings.mu.Unlock()
