@@ -44,7 +44,8 @@ type Server struct {
 	timersMu sync.Mutex
 	timers   map[protocol.DocumentURI]*time.Timer
 
-	shutdown bool
+	shutdown atomic.Bool // shutdown was requested: only exit is served now
+	exited   atomic.Bool // the client sent exit
 	// clientProgress is set when the client accepts work-done progress.
 	clientProgress atomic.Bool
 }
@@ -70,14 +71,21 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	case <-ctx.Done():
 		s.conn.Close()
 	}
-	if err := s.conn.Err(); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, errExit) {
+	if s.exited.Load() {
+		if !s.shutdown.Load() {
+			return ErrExitWithoutShutdown
+		}
+		return nil
+	}
+	if err := s.conn.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
 	return nil
 }
 
-// errExit ends the session when the client sends exit.
-var errExit = errors.New("exit")
+// ErrExitWithoutShutdown is Serve's result when the client sent exit
+// without shutdown first; LSP asks the server to exit with status 1 then.
+var ErrExitWithoutShutdown = errors.New("exit without shutdown")
 
 // requestHandler answers one request method.
 type requestHandler func(s *Server, ctx context.Context, params json.RawMessage) (any, error)
@@ -110,7 +118,7 @@ func (s *Server) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 	if !ok {
 		return reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "ken: method %q is not supported", req.Method()))
 	}
-	if s.shutdown && req.Method() != "shutdown" {
+	if s.shutdown.Load() && req.Method() != "shutdown" {
 		return reply(ctx, nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "ken: the server is shutting down"))
 	}
 	ctx, done := s.track(ctx, call.ID())
@@ -200,10 +208,11 @@ func init() {
 		return nil
 	})
 	handleRequest("shutdown", func(s *Server, _ context.Context, _ json.RawMessage) (any, error) {
-		s.shutdown = true
+		s.shutdown.Store(true)
 		return nil, nil
 	})
 	handleNotification("exit", func(s *Server, _ context.Context, _ json.RawMessage) error {
+		s.exited.Store(true)
 		s.conn.Close()
 		return nil
 	})

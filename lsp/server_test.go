@@ -188,3 +188,35 @@ func TestProgressWhileLoadingKernel(t *testing.T) {
 		t.Errorf("progress = %v, want begin,end", c.progress)
 	}
 }
+
+// TestExitStatus checks LSP's exit rule: exit after shutdown is a clean
+// end, exit without it an error (status 1 for ken lsp).
+func TestExitStatus(t *testing.T) {
+	for _, tt := range []struct {
+		messages []string
+		want     error
+	}{
+		{[]string{`{"jsonrpc":"2.0","id":1,"method":"shutdown"}`, `{"jsonrpc":"2.0","method":"exit"}`}, nil},
+		{[]string{`{"jsonrpc":"2.0","method":"exit"}`}, ErrExitWithoutShutdown},
+	} {
+		serverSide, clientSide := net.Pipe()
+		result := make(chan error, 1)
+		go func() { result <- Serve(context.Background(), serverSide, Options{}) }()
+		r := &rawClient{conn: clientSide, in: bufio.NewReader(clientSide)}
+		for _, m := range tt.messages {
+			r.send(t, m)
+			if strings.Contains(m, `"id"`) {
+				r.receive(t)
+			}
+		}
+		select {
+		case err := <-result:
+			if !errors.Is(err, tt.want) {
+				t.Errorf("after %v Serve returned %v, want %v", tt.messages, err, tt.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("Serve did not return after %v", tt.messages)
+		}
+		clientSide.Close()
+	}
+}

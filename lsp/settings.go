@@ -164,6 +164,9 @@ func (s *Server) configure(ctx context.Context, settings Settings) {
 		var notes []string
 		s.withProgress(ctx, "ken: loading kernel knowledge", func() string {
 			cfg, notes = resolve(ctx, settings)
+			if cfg.Kernel != nil {
+				cfg.Kernel.Preload() // so that the first completion is not the one to pay for it
+			}
 			if cfg.Kernel == nil {
 				return "no kernel: kernel checks are off"
 			}
