@@ -125,8 +125,10 @@ func (s *Server) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 	go func() {
 		defer done()
 		result, err := s.safely(ctx, req.Method(), func() (any, error) { return h(s, ctx, req.Params()) })
-		if ctx.Err() != nil && err == nil {
-			err = jsonrpc2.NewError(requestCancelled, "ken: request cancelled")
+		if ctx.Err() != nil {
+			// Cancelled, whatever the handler made of it: LSP wants
+			// RequestCancelled, not the failure a cancelled context causes.
+			result, err = nil, jsonrpc2.NewError(requestCancelled, "ken: request cancelled")
 		}
 		if err := reply(ctx, result, asRPCError(err)); err != nil {
 			fmt.Fprintf(s.log, "ken lsp: replying to %s: %v\n", req.Method(), err)
