@@ -27,7 +27,50 @@ type Settings struct {
 	// looks for bpftrace on PATH.
 	Bpftrace string `json:"bpftrace"`
 	// InlayHints turns the server's inlay hints on or off (default on).
+	// Clients send it as a boolean or, as VS Code does for the setting
+	// ken.inlayHints.enable, as {"enable": boolean}.
 	InlayHints *bool `json:"inlayHints"`
+}
+
+// UnmarshalJSON decodes settings field by field, so that one malformed
+// value is dropped instead of resetting the others.
+func (s *Settings) UnmarshalJSON(data []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return err
+	}
+	var bad []string
+	for name, dst := range map[string]*string{"kernel": &s.Kernel, "dialect": &s.Dialect, "bpftrace": &s.Bpftrace} {
+		if raw, ok := fields[name]; ok && json.Unmarshal(raw, dst) != nil {
+			bad = append(bad, name)
+		}
+	}
+	if raw, ok := fields["inlayHints"]; ok {
+		if on, ok := switchValue(raw); ok {
+			s.InlayHints = &on
+		} else {
+			bad = append(bad, "inlayHints")
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("ignoring malformed settings: %s", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// switchValue reads true/false or {"enable": true/false}.
+func switchValue(raw json.RawMessage) (bool, bool) {
+	var on bool
+	if json.Unmarshal(raw, &on) == nil {
+		return on, true
+	}
+	var obj struct {
+		Enable *bool `json:"enable"`
+	}
+	if json.Unmarshal(raw, &obj) == nil && obj.Enable != nil {
+		return *obj.Enable, true
+	}
+	return false, false
 }
 
 // parseSettings reads settings from either shape clients send: the
@@ -38,17 +81,18 @@ func parseSettings(raw json.RawMessage) (Settings, error) {
 		return s, nil
 	}
 	var wrapped struct {
-		Ken      *Settings       `json:"ken"`
+		Ken      json.RawMessage `json:"ken"`
 		Settings json.RawMessage `json:"settings"`
 	}
 	if err := json.Unmarshal(raw, &wrapped); err == nil {
-		if wrapped.Ken != nil {
-			return *wrapped.Ken, nil
+		if len(wrapped.Ken) > 0 {
+			return parseSettings(wrapped.Ken)
 		}
 		if len(wrapped.Settings) > 0 {
 			return parseSettings(wrapped.Settings)
 		}
 	}
+	// A malformed field is reported but the rest are kept.
 	err := json.Unmarshal(raw, &s)
 	return s, err
 }

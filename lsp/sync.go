@@ -73,7 +73,7 @@ func (s *Server) didChangeConfiguration(ctx context.Context, params json.RawMess
 	}
 	settings, err := parseSettings(p.Settings)
 	if err != nil {
-		return err
+		s.logf("workspace/didChangeConfiguration: %v", err) // the well-formed settings still apply
 	}
 	s.configure(ctx, settings)
 	return nil

@@ -1,0 +1,110 @@
+// The ken extension: runs `ken lsp` as the language server for bpftrace
+// files. Highlighting comes from the TextMate grammar in syntaxes/ and needs
+// no code.
+
+import * as vscode from "vscode";
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
+import { findExecutable } from "./executable";
+
+/** Settings the server reads only when it starts: a change restarts it. */
+const restartSettings = ["ken.path", "ken.kernel", "ken.dialect", "ken.bpftrace"];
+
+let output: vscode.OutputChannel;
+let client: LanguageClient | undefined;
+/** Runs starts and stops one after another, so that they never overlap. */
+let queue: Promise<void> = Promise.resolve();
+
+/** Creates the output channel and the commands, and starts the server. */
+export function activate(context: vscode.ExtensionContext): void {
+	output = vscode.window.createOutputChannel("ken");
+	context.subscriptions.push(
+		output,
+		vscode.commands.registerCommand("ken.restartServer", () => enqueue(restart)),
+		vscode.commands.registerCommand("ken.showOutput", () => output.show(true)),
+		vscode.workspace.onDidChangeConfiguration((event) => {
+			if (restartSettings.some((section) => event.affectsConfiguration(section))) {
+				void enqueue(restart);
+			}
+		}),
+	);
+	void enqueue(start);
+}
+
+/** Stops the server when VS Code shuts the extension down. */
+export function deactivate(): Promise<void> {
+	return enqueue(stop);
+}
+
+/** Queues task after the ones already queued; its errors go to the output channel. */
+function enqueue(task: () => Promise<void>): Promise<void> {
+	queue = queue.then(task).catch((err) => output.appendLine(`ken: ${err instanceof Error ? err.message : String(err)}`));
+	return queue;
+}
+
+/**
+ * Returns the "ken" settings as plain JSON: the initializationOptions, in
+ * the shape workspace/didChangeConfiguration sends them later.
+ */
+function settings(): object {
+	const config = vscode.workspace.getConfiguration("ken");
+	return {
+		path: config.get<string>("path", "ken"),
+		kernel: config.get<string>("kernel", ""),
+		dialect: config.get<string>("dialect", ""),
+		bpftrace: config.get<string>("bpftrace", "bpftrace"),
+		trace: { server: config.get<string>("trace.server", "off") },
+		inlayHints: { enable: config.get<boolean>("inlayHints.enable", true) },
+	};
+}
+
+/** Finds the ken binary and starts `ken lsp`, or explains why it cannot. */
+async function start(): Promise<void> {
+	const setting = vscode.workspace.getConfiguration("ken").get<string>("path", "ken");
+	const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+	const command = findExecutable(setting, folder);
+	if (command === undefined) {
+		output.appendLine(`ken: cannot find the ken binary "${setting}" (ken.path)`);
+		void showMissingBinary(setting);
+		return;
+	}
+	output.appendLine(`ken: starting ${command} lsp`);
+	const serverOptions: ServerOptions = { command, args: ["lsp"], transport: TransportKind.stdio, options: { cwd: folder } };
+	const clientOptions: LanguageClientOptions = {
+		documentSelector: [{ language: "bpftrace" }],
+		initializationOptions: settings(),
+		synchronize: { configurationSection: "ken" },
+		outputChannel: output,
+		traceOutputChannel: output,
+	};
+	client = new LanguageClient("ken", "ken", serverOptions, clientOptions);
+	// The client reports a failed start itself; the rejection needs no more.
+	await client.start().catch(() => undefined);
+}
+
+/** Tells the user how to get a ken binary, with a button to the setting. */
+async function showMissingBinary(setting: string): Promise<void> {
+	const openSetting = "Open Setting";
+	const choice = await vscode.window.showErrorMessage(
+		`ken: cannot find the ken binary "${setting}". Build it with \`make build\` in the ken repository ` +
+			"(it writes bin/ken), then put it on PATH or set ken.path to its path.",
+		openSetting,
+	);
+	if (choice === openSetting) {
+		await vscode.commands.executeCommand("workbench.action.openSettings", "ken.path");
+	}
+}
+
+/** Stops the server, if one is running. */
+async function stop(): Promise<void> {
+	const running = client;
+	client = undefined;
+	if (running !== undefined) {
+		await running.stop().catch((err) => output.appendLine(`ken: stopping the server: ${err}`));
+	}
+}
+
+/** Stops the server and starts it again with the current settings. */
+async function restart(): Promise<void> {
+	await stop();
+	await start();
+}
