@@ -19,10 +19,7 @@ func init() {
 // that has newer text refuses it instead of corrupting the file.
 func (s *Server) codeAction(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.CodeActionParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}

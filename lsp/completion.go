@@ -30,10 +30,7 @@ const maxKernelItems = 200
 // attach points, and in probe bodies builtins, fields, maps and variables.
 func (s *Server) completion(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.CompletionParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}

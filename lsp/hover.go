@@ -27,10 +27,7 @@ func init() {
 // or a scratch variable. Positions with nothing to say answer null.
 func (s *Server) hover(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.HoverParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}

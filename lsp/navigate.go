@@ -267,10 +267,7 @@ func symbolAtPosition(d *document, p protocol.Position) (*symbol, error) {
 // macro or fn call to the macro or fn.
 func (s *Server) definition(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.DefinitionParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -322,10 +319,7 @@ func maybeCall(parent syntax.Node, id *syntax.Ident) bool {
 // when the client asks for declarations.
 func (s *Server) references(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.ReferenceParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -347,10 +341,7 @@ func (s *Server) references(ctx context.Context, params json.RawMessage) (any, e
 // reads.
 func (s *Server) documentHighlight(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.DocumentHighlightParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -373,10 +364,7 @@ func (s *Server) documentHighlight(ctx context.Context, params json.RawMessage) 
 // error that says why it cannot be renamed, which editors show as it is.
 func (s *Server) prepareRename(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.PrepareRenameParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -391,10 +379,7 @@ func (s *Server) prepareRename(ctx context.Context, params json.RawMessage) (any
 // version it was computed for.
 func (s *Server) rename(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.RenameParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}

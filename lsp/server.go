@@ -231,6 +231,20 @@ func decode(params json.RawMessage, v any) error {
 	return nil
 }
 
+// documentRequest decodes params into p and returns the current, analysed
+// version of the document its textDocument member names: the first step
+// of every request about a document.
+func (s *Server) documentRequest(ctx context.Context, params json.RawMessage, p any) (*document, error) {
+	if err := decode(params, p); err != nil {
+		return nil, err
+	}
+	var named struct {
+		TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
+	}
+	json.Unmarshal(params, &named) // the same bytes decoded into p above
+	return s.snapshot(ctx, named.TextDocument.URI)
+}
+
 // snapshot returns the current version of uri, analysed.
 func (s *Server) snapshot(ctx context.Context, uri protocol.DocumentURI) (*document, error) {
 	d, err := s.docs.get(uri)

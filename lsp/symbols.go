@@ -26,10 +26,7 @@ func init() {
 
 func (s *Server) documentSymbol(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.DocumentSymbolParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}

@@ -60,10 +60,7 @@ func legendIndex(legend []string, name string) int {
 
 func (s *Server) semanticTokens(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.SemanticTokensParams
-	if err := decode(params, &p); err != nil {
-		return nil, err
-	}
-	d, err := s.snapshot(ctx, p.TextDocument.URI)
+	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}
