@@ -3,11 +3,13 @@ package lsp
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/protocol"
 
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/symbex"
 )
 
 // document is one open file at one version. A document is immutable: an
@@ -21,6 +23,9 @@ type document struct {
 	// Server.analyze.
 	once   sync.Once
 	result *analysis.Result
+	// verification is the symbolic verifier's report once it is done; nil
+	// while it runs, when it is off, or when the document has errors.
+	verification atomic.Pointer[symbex.Report]
 }
 
 func newDocument(uri protocol.DocumentURI, version int32, text []byte) *document {

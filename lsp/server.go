@@ -43,6 +43,8 @@ type Server struct {
 
 	timersMu sync.Mutex
 	timers   map[protocol.DocumentURI]*time.Timer
+	// verifying cancels the verification running for each document.
+	verifying map[protocol.DocumentURI]context.CancelFunc
 
 	shutdown atomic.Bool // shutdown was requested: only exit is served now
 	exited   atomic.Bool // the client sent exit
@@ -54,12 +56,13 @@ type Server struct {
 // breaks. It never panics: a failing handler answers with an error.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	s := &Server{
-		docs:     newStore(),
-		log:      opts.Log,
-		debounce: opts.Debounce,
-		settings: newSettingsState(),
-		requests: make(map[string]context.CancelFunc),
-		timers:   make(map[protocol.DocumentURI]*time.Timer),
+		docs:      newStore(),
+		log:       opts.Log,
+		debounce:  opts.Debounce,
+		settings:  newSettingsState(),
+		requests:  make(map[string]context.CancelFunc),
+		timers:    make(map[protocol.DocumentURI]*time.Timer),
+		verifying: make(map[protocol.DocumentURI]context.CancelFunc),
 	}
 	if s.log == nil {
 		s.log = io.Discard
@@ -255,7 +258,9 @@ func (s *Server) snapshot(ctx context.Context, uri protocol.DocumentURI) (*docum
 	return d, ctx.Err()
 }
 
-// analyze runs the pipeline on d once; later calls return at once.
+// analyze runs the analysis stage on d once; later calls return at once.
+// The symbolic verifier is slower and runs after it (see verify), so that
+// diagnostics of the fast stages never wait for it.
 func (s *Server) analyze(d *document) *analysis.Result {
 	d.once.Do(func() {
 		d.result = analysis.Check(d.file, s.settings.config())

@@ -220,3 +220,17 @@ func TestExitStatus(t *testing.T) {
 		clientSide.Close()
 	}
 }
+
+// TestVerifierFindingsFollow checks that the symbolic verifier's findings
+// arrive after the fast stages', for the same version.
+func TestVerifierFindingsFollow(t *testing.T) {
+	c := startServer(t, testSettings())
+	uri := protocol.DocumentURI("file:///tmp/port.bt")
+	c.open(uri, "kprobe:tcp_connect\n{\n\t$sk = (struct sock *)arg0;\n\tprintf(\"%d\\n\", $sk->__sk_common.skc_dport);\n}\n")
+	ds := c.waitDiagnostics(uri, 1, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "ken/byte-order") })
+	for _, d := range ds {
+		if d.Code == "ken/byte-order" && (d.Range.Start.Line != 3 || !strings.Contains(d.Message, "0x5000")) {
+			t.Errorf("byte-order finding at %v: %s", d.Range, d.Message)
+		}
+	}
+}

@@ -30,6 +30,8 @@ type Settings struct {
 	// Clients send it as a boolean or, as VS Code does for the setting
 	// ken.inlayHints.enable, as {"enable": boolean}.
 	InlayHints *bool `json:"inlayHints"`
+	// Symbex turns the symbolic verifier on or off (default on).
+	Symbex *bool `json:"symbex"`
 }
 
 // UnmarshalJSON decodes settings field by field, so that one malformed
@@ -45,11 +47,13 @@ func (s *Settings) UnmarshalJSON(data []byte) error {
 			bad = append(bad, name)
 		}
 	}
-	if raw, ok := fields["inlayHints"]; ok {
-		if on, ok := switchValue(raw); ok {
-			s.InlayHints = &on
-		} else {
-			bad = append(bad, "inlayHints")
+	for name, dst := range map[string]**bool{"inlayHints": &s.InlayHints, "symbex": &s.Symbex} {
+		if raw, ok := fields[name]; ok {
+			if on, ok := switchValue(raw); ok {
+				*dst = &on
+			} else {
+				bad = append(bad, name)
+			}
 		}
 	}
 	if len(bad) > 0 {
@@ -125,6 +129,13 @@ func (st *settingsState) inlayHints() bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.settings.InlayHints == nil || *st.settings.InlayHints
+}
+
+// symbex reports whether the symbolic verifier runs.
+func (st *settingsState) symbex() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.settings.Symbex == nil || *st.settings.Symbex
 }
 
 // resolve builds the analysis configuration for settings: it loads the

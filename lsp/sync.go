@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/symbex"
 )
 
 // This file keeps the document store in step with the client and
@@ -97,17 +100,30 @@ func (s *Server) stopTimer(uri protocol.DocumentURI) {
 		t.Stop()
 		delete(s.timers, uri)
 	}
+	if cancel := s.verifying[uri]; cancel != nil {
+		cancel()
+		delete(s.verifying, uri)
+	}
 }
 
 // publish analyses d and sends its diagnostics, tagged with its version,
-// unless a newer version arrived meanwhile.
+// unless a newer version arrived meanwhile; then it starts the symbolic
+// verifier, whose findings follow in a second publication.
 func (s *Server) publish(ctx context.Context, d *document) {
 	r := s.analyze(d)
 	if !s.docs.current(d) {
 		return
 	}
-	diags := make([]protocol.Diagnostic, len(r.Diagnostics))
-	for i, x := range r.Diagnostics {
+	s.send(ctx, d, r.Diagnostics)
+	if s.settings.symbex() && !diag.HasErrors(r.Diagnostics) {
+		s.startVerify(ctx, d)
+	}
+}
+
+// send publishes diagnostics for d's version.
+func (s *Server) send(ctx context.Context, d *document, ds []diag.Diagnostic) {
+	diags := make([]protocol.Diagnostic, len(ds))
+	for i, x := range ds {
 		diags[i] = toDiagnostic(d.file, d.uri, x)
 	}
 	err := s.conn.Notify(ctx, "textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{
@@ -116,6 +132,40 @@ func (s *Server) publish(ctx context.Context, d *document) {
 	if err != nil {
 		s.logf("publishing diagnostics for %s: %v", d.uri, err)
 	}
+}
+
+// verifyDelay is how long the document must stay unchanged before the
+// symbolic verifier starts on it.
+const verifyDelay = 250 * time.Millisecond
+
+// startVerify runs the symbolic verifier on d in the background,
+// cancelling the run for an older version of the same document.
+func (s *Server) startVerify(ctx context.Context, d *document) {
+	vctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.timersMu.Lock()
+	if old := s.verifying[d.uri]; old != nil {
+		old()
+	}
+	s.verifying[d.uri] = cancel
+	s.timersMu.Unlock()
+	go func() {
+		defer cancel()
+		// Verification waits for a pause in typing: it is the slow stage,
+		// and a newer version cancels it anyway.
+		select {
+		case <-time.After(verifyDelay):
+		case <-vctx.Done():
+			return
+		}
+		rep := symbex.Verify(vctx, d.result, symbex.Config{})
+		if vctx.Err() != nil || !s.docs.current(d) {
+			return
+		}
+		d.verification.Store(rep)
+		all := append(append([]diag.Diagnostic{}, d.result.Diagnostics...), rep.Diagnostics()...)
+		diag.Sort(all)
+		s.send(ctx, d, all)
+	}()
 }
 
 // reanalyzeAll re-checks every open document, after the configuration

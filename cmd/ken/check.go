@@ -17,6 +17,7 @@ import (
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/kernel"
 	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/pipeline"
 )
 
 // fileResult is the diagnostics of one file, sorted by position.
@@ -37,6 +38,7 @@ type checkOptions struct {
 	kernel   string
 	dialect  string
 	bpftrace string
+	noSymbex bool
 }
 
 func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
@@ -48,6 +50,7 @@ func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
 		"kernel snapshot `FILE` (from ken kernel snapshot) to check against; \"live\" for this machine's kernel, \"none\" for no kernel checks (default $KEN_KERNEL, else live)")
 	fs.StringVar(&opts.dialect, "dialect", os.Getenv("KEN_DIALECT"),
 		"bpftrace `VERSION` the files are written for, such as 0.23 (default $KEN_DIALECT, else the version of --bpftrace, else "+dialect.Newest.String()+")")
+	fs.BoolVar(&opts.noSymbex, "no-symbex", false, "skip the symbolic verifier (byte order, dead conditions, timestamp deltas, //@ assert)")
 	fs.StringVar(&opts.bpftrace, "bpftrace", os.Getenv("KEN_BPFTRACE"),
 		"bpftrace `COMMAND` whose version sets the dialect (default $KEN_BPFTRACE, else bpftrace on PATH)")
 	fs.Usage = func() {
@@ -97,7 +100,7 @@ func (c *cli) runCheck(args []string) int {
 			status = max(status, exitUsage)
 			continue
 		}
-		ds := slices.Clone(c.check(f, cfg).Diagnostics)
+		ds := slices.Clone(c.check(context.Background(), f, pipeline.Config{Analysis: cfg, Symbex: !opts.noSymbex}).Diagnostics)
 		diag.Sort(ds)
 		if diag.HasErrors(ds) {
 			status = max(status, exitFindings)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/pipeline"
 )
 
 // fixtureA has a non-ASCII line so that byte, code point and UTF-16
@@ -86,8 +88,8 @@ func fakeCLI(stdin string) (*cli, *bytes.Buffer, *bytes.Buffer) {
 		stdin:  strings.NewReader(stdin),
 		stdout: &stdout,
 		stderr: &stderr,
-		check: func(f *source.File, _ analysis.Config) *analysis.Result {
-			return &analysis.Result{File: f, Diagnostics: fakeDiagnostics(f)}
+		check: func(_ context.Context, f *source.File, _ pipeline.Config) *pipeline.Result {
+			return &pipeline.Result{Result: &analysis.Result{File: f, Diagnostics: fakeDiagnostics(f)}}
 		},
 		format: func(f *source.File) ([]byte, []diag.Diagnostic) {
 			if ds := fakeDiagnostics(f); diag.HasErrors(ds) {

@@ -1,16 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/format"
 	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/pipeline"
 )
 
 // Exit statuses. A run reports the most serious one that applies.
@@ -31,7 +32,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdin:  stdin,
 		stdout: stdout,
 		stderr: stderr,
-		check:  analysis.Check,
+		check:  pipeline.Check,
 		format: format.Format,
 	}
 	return c.run(args)
@@ -42,15 +43,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	check          func(*source.File, analysis.Config) *analysis.Result
+	check          func(context.Context, *source.File, pipeline.Config) *pipeline.Result
 	format         func(*source.File) ([]byte, []diag.Diagnostic)
 }
 
 // commands lists each subcommand with its one-line summary.
 var commands = []struct{ name, summary string }{
 	{"check", "report diagnostics for bpftrace files"},
+	{"contracts", "generate or check kernel contracts for hooks"},
 	{"fmt", "format bpftrace files"},
 	{"kernel", "snapshot or describe a Linux kernel's BTF and tracepoints"},
+	{"verify", "prove or refute each program's obligations with the symbolic verifier"},
 	{"lsp", "run the language server on standard input and output"},
 	{"version", "print ken's version"},
 	{"help", "describe ken or one of its commands"},
@@ -64,12 +67,16 @@ func (c *cli) run(args []string) int {
 	switch args[0] {
 	case "check":
 		return c.runCheck(args[1:])
+	case "contracts":
+		return c.runContracts(args[1:])
 	case "fmt":
 		return c.runFmt(args[1:])
 	case "kernel":
 		return c.runKernel(args[1:])
 	case "lsp":
 		return c.runLSP(args[1:])
+	case "verify":
+		return c.runVerify(args[1:])
 	case "version":
 		return c.runVersion(args[1:])
 	case "help", "-h", "-help", "--help":
@@ -112,9 +119,14 @@ func (c *cli) runHelp(args []string) int {
 	case "kernel":
 		fmt.Fprint(c.stdout, kernelUsage)
 		return exitOK
+	case "contracts":
+		fmt.Fprint(c.stdout, contractsUsage)
+		return exitOK
 	case "lsp":
 		fmt.Fprint(c.stdout, lspUsage)
 		return exitOK
+	case "verify":
+		fs, _ = c.verifyFlags()
 	default:
 		fmt.Fprintf(c.stderr, "ken help: unknown command %q\n", args[0])
 		return exitUsage

@@ -1,0 +1,117 @@
+package symbex
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/analysis/syntax"
+)
+
+// Annotations are comments that stock bpftrace ignores:
+//
+//	//@ assume EXPR   from here on, only executions where EXPR holds count
+//	//@ assert EXPR   EXPR holds here on every execution
+//
+// EXPR is a bpftrace expression over the probe's builtins, scratch
+// variables and maps, checked at the statement that follows the comment.
+type annotation struct {
+	at     int // offset of the comment
+	assert bool
+	text   string
+	expr   syntax.Expr
+	span   source.Span
+}
+
+const annotationPrefix = "//@"
+
+// readAnnotations reads the annotations of a file; malformed ones are
+// reported as obligations of their own.
+func (v *verifier) readAnnotations() {
+	for _, c := range v.res.AST.Comments {
+		text, ok := strings.CutPrefix(c.Text, annotationPrefix)
+		if !ok {
+			continue
+		}
+		a := annotation{at: int(c.Start), span: source.Span{Start: int(c.Start), End: int(c.Start) + len(c.Text)}}
+		verb, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+		a.assert, a.text = verb == "assert", strings.TrimSpace(rest)
+		expr, err := parseCondition(a.text)
+		if (verb != "assert" && verb != "assume") || err != nil {
+			if err == nil {
+				err = fmt.Errorf("unknown annotation %q: write //@ assume EXPR or //@ assert EXPR", verb)
+			}
+			v.annotationErrors = append(v.annotationErrors, Obligation{Code: CodeAnnotation, Span: a.span, Verdict: Refuted,
+				Annotation: true, Claim: "the annotation is well-formed", Counterexample: err.Error()})
+			continue
+		}
+		a.expr = expr
+		v.annotations = append(v.annotations, a)
+	}
+}
+
+// parseCondition parses a bpftrace expression on its own.
+func parseCondition(text string) (syntax.Expr, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, fmt.Errorf("the annotation has no expression")
+	}
+	src := "BEGIN { if (" + text + ") {} }"
+	file, diags := syntax.Parse(source.NewFile("annotation", []byte(src)))
+	if len(diags) > 0 {
+		return nil, fmt.Errorf("%q does not parse: %s", text, diags[0].Message)
+	}
+	probe, _ := file.Decls[0].(*syntax.Probe)
+	if probe == nil || probe.Body == nil || len(probe.Body.Stmts) != 1 {
+		return nil, fmt.Errorf("%q is not one expression", text)
+	}
+	stmt, _ := probe.Body.Stmts[0].(*syntax.ExprStmt)
+	if stmt == nil {
+		return nil, fmt.Errorf("%q is not one expression", text)
+	}
+	ifx, _ := stmt.X.(*syntax.IfExpr)
+	if ifx == nil {
+		return nil, fmt.Errorf("%q is not one expression", text)
+	}
+	return ifx.Cond, nil
+}
+
+// annotationsIn returns the annotations inside the probe's body.
+func (v *verifier) annotationsIn(p *syntax.Probe) []annotation {
+	var in []annotation
+	for _, a := range v.annotations {
+		if p.Body != nil && a.at > int(p.Body.Lbrace) && a.at < int(p.Body.Rbrace) {
+			in = append(in, a)
+		}
+	}
+	return in
+}
+
+// flushAnnotations applies the annotations that come before offset.
+func (x *exec) flushAnnotations(offset int) {
+	for len(x.pending) > 0 && x.pending[0].at < offset {
+		a := x.pending[0]
+		x.pending = x.pending[1:]
+		x.annotate(a)
+	}
+}
+
+// annotate assumes or checks one annotation. Its expression is parsed
+// apart from the program, so its positions are not the file's: values
+// come by name, and findings point at the comment.
+func (x *exec) annotate(a annotation) {
+	saved := x.checks
+	x.checks = false // the expression's own conditions are not findings
+	v := x.eval(a.expr)
+	x.checks = saved
+	c := v.e.NE(x.v.z.BVVal(0, 64))
+	if !a.assert {
+		x.pc = x.v.z.And(x.pc, c)
+		return
+	}
+	verdict, model := x.check(c)
+	o := Obligation{Code: CodeAssert, Span: a.span, Claim: "assert " + a.text, Verdict: verdict, Annotation: true}
+	if verdict == Refuted {
+		o.Counterexample = "fails when " + x.describeModel(model, v.syms)
+	}
+	x.add(o)
+}

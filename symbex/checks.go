@@ -1,0 +1,158 @@
+package symbex
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex/z3"
+)
+
+// exampleHost is the host-order value counterexamples use: a port for
+// 16-bit fields, 10.0.0.1 for 32-bit ones.
+func exampleHost(bitsWide uint) uint64 {
+	switch bitsWide {
+	case 16:
+		return 80
+	case 32:
+		return 0x0a000001
+	}
+	return 0x0102030405060708
+}
+
+// swapBytes reverses the low n bits' bytes of v.
+func swapBytes(v uint64, n uint) uint64 {
+	return bits.ReverseBytes64(v) >> (64 - n)
+}
+
+// byteOrder checks a value used where host order is meant (printed, a map
+// key, compared with a number). Proved when it equals the field converted
+// to host order; refuted when it is the raw network-order field; no claim
+// for other values derived from the field.
+func (x *exec) byteOrder(at syntax.Node, v value, use string) {
+	n := v.net
+	if n == nil || n.bits%8 != 0 || n.bits < 16 {
+		return
+	}
+	claim := fmt.Sprintf("%s is %s in host byte order", n.name, use)
+	host := widen(byteSwap(n.raw, n.bits), n.bits, false)
+	verdict, _ := x.check(v.e.Eq(host))
+	if verdict == Proved {
+		x.add(Obligation{Code: CodeByteOrder, Span: span(at), Claim: claim, Verdict: Proved})
+		return
+	}
+	if raw, _ := x.check(v.e.Eq(widen(n.raw, n.bits, false))); raw != Proved {
+		return // derived some other way: ken makes no claim
+	}
+	h := exampleHost(n.bits)
+	x.add(Obligation{
+		Code: CodeByteOrder, Span: span(at), Claim: n.name + " is in network byte order",
+		Verdict: Refuted,
+		Counterexample: fmt.Sprintf("when %s = %#x (%d in host order), the %s value is %d; convert it with bswap(), or ntop() for an address",
+			n.name, swapBytes(h, n.bits), h, use, swapBytes(h, n.bits)),
+	})
+}
+
+// printfSink checks the integer arguments of printf-like calls.
+func (x *exec) printfSink(e *syntax.CallExpr) {
+	for i, a := range e.Args {
+		v := x.eval(a)
+		if i > 0 {
+			x.byteOrder(a, v, "printed")
+		}
+	}
+}
+
+// checkKeyOrder checks a map key.
+func (x *exec) checkKeyOrder(m *syntax.MapExpr, key value) {
+	x.byteOrder(m.Keys[0], key, "used as a map key")
+}
+
+// checkComparedOrder checks a network-order value compared with a number
+// literal, which is written in host order.
+func (x *exec) checkComparedOrder(e *syntax.BinaryExpr, a, b value) {
+	if isNumber(e.Y) {
+		x.byteOrder(e.X, a, "compared with "+literalText(x, e.Y))
+	} else if isNumber(e.X) {
+		x.byteOrder(e.Y, b, "compared with "+literalText(x, e.X))
+	}
+}
+
+func isNumber(e syntax.Expr) bool {
+	_, ok := unparen(e).(*syntax.IntLit)
+	return ok
+}
+
+func literalText(x *exec, e syntax.Expr) string {
+	return string(x.v.res.File.Text[e.Pos():e.End()])
+}
+
+func unparen(e syntax.Expr) syntax.Expr {
+	for {
+		p, ok := e.(*syntax.ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
+}
+
+// checkClockDelta checks nsecs - @start[key] in a return probe whose entry
+// probe stored the start: the start must be this thread's, so the delta
+// cannot wrap. Elsewhere ken knows nothing of who stored the start and
+// makes no claim.
+func (x *exec) checkClockDelta(at syntax.Expr, a, b value) {
+	if !a.clock || b.fromMap == "" || x.entry == nil || !x.entry.written[b.fromMap] {
+		return
+	}
+	claim := fmt.Sprintf("the start read from %s is this thread's, earlier than now", b.fromMap)
+	verdict, model := x.check(a.e.UGE(b.e))
+	o := Obligation{Code: CodeClockWrap, Span: span(at), Claim: claim, Verdict: verdict}
+	if verdict == Refuted {
+		o.Claim = "this time difference can wrap around"
+		o.Counterexample = fmt.Sprintf("when %s, %s is read under another key than the entry probe stored it, so the start is another thread's (or 0)", x.describeModel(model, keySymbols(x, b)), b.fromMap)
+		o.Related = []diag.Related{{Span: span(x.entry.probe.Decl.AttachPoints[0]), Message: "the entry probe that stores the start"}}
+	}
+	x.add(o)
+}
+
+// keySymbols are the ids a counterexample about a map key should show.
+func keySymbols(x *exec, b value) []*symbol {
+	var syms []*symbol
+	seen := map[string]bool{}
+	for _, id := range []string{"tid", "pid"} {
+		for _, src := range []*exec{x, x.entry} {
+			if s, ok := src.builtins[id]; ok && !seen[id] {
+				syms = append(syms, s.syms...)
+				seen[id] = true
+			}
+		}
+	}
+	return append(syms, b.syms...)
+}
+
+// conditionCheck reports a condition that can never be true on the path
+// that reaches it: what it guards never runs. (A condition that is always
+// true is often a deliberate belt-and-braces test, so it is not reported.)
+// Literal conditions are deliberate too.
+func (x *exec) conditionCheck(e syntax.Expr, c z3.Expr) {
+	if !x.checks || x.loops > 0 || isConstant(e) {
+		return
+	}
+	if verdict, _ := x.check(x.v.z.Not(c)); verdict == Proved {
+		x.add(Obligation{Code: CodeDeadCondition, Span: span(e), Verdict: Refuted,
+			Claim: "this condition can be true", Counterexample: "it is false whenever this code runs, so what it guards never runs"})
+	}
+}
+
+// isConstant reports conditions written as constants, such as if (1).
+func isConstant(e syntax.Expr) bool {
+	switch e := unparen(e).(type) {
+	case *syntax.IntLit, *syntax.BoolLit:
+		return true
+	case *syntax.UnaryExpr:
+		return isConstant(e.X)
+	}
+	return false
+}

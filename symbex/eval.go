@@ -1,0 +1,379 @@
+package symbex
+
+import (
+	"github.com/kenlsp/ken/analysis/sema"
+	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex/z3"
+)
+
+// eval computes the value of e. What ken does not model (strings,
+// records, stacks, function results) is a fresh unknown, which keeps every
+// proof sound.
+func (x *exec) eval(e syntax.Expr) value {
+	switch e := e.(type) {
+	case *syntax.IntLit:
+		return value{e: x.v.z.BVVal(e.Value, 64)}
+	case *syntax.BoolLit:
+		return x.truth(x.v.z.BoolVal(e.Value))
+	case *syntax.ParenExpr:
+		return x.eval(e.X)
+	case *syntax.Ident:
+		return x.ident(e)
+	case *syntax.Variable:
+		return x.variable(e)
+	case *syntax.MapExpr:
+		return x.readMap(e)
+	case *syntax.FieldExpr:
+		return x.field(e)
+	case *syntax.CastExpr:
+		return x.cast(e)
+	case *syntax.UnaryExpr:
+		return x.unary(e)
+	case *syntax.BinaryExpr:
+		return x.binary(e)
+	case *syntax.TernaryExpr:
+		return x.ternary(e)
+	case *syntax.CallExpr:
+		return x.call(e)
+	case *syntax.IfExpr:
+		x.ifStmt(e)
+	}
+	return x.fresh("value", 64)
+}
+
+// typeOf is sema's type of e, or nil.
+func (x *exec) typeOf(e syntax.Expr) *sema.Type {
+	return x.v.res.Info.Types[e]
+}
+
+// operand evaluates an operand of && or || as a truth value; only whole
+// conditions are checked for being dead.
+func (x *exec) operand(e syntax.Expr) z3.Expr {
+	return x.eval(e).e.NE(x.v.z.BVVal(0, 64))
+}
+
+// truth turns a Z3 boolean into bpftrace's 0/1.
+func (x *exec) truth(b z3.Expr) value {
+	z := x.v.z
+	return value{e: z.Ite(b, z.BVVal(1, 64), z.BVVal(0, 64))}
+}
+
+// builtinBits are the widths of the builtins ken models; their values are
+// otherwise unknown.
+var builtinBits = map[string]uint{
+	"pid": 32, "tid": 32, "uid": 32, "gid": 32, "cpu": 32, "numaid": 32, "rand": 32, "cpid": 32,
+	"nsecs": 64, "elapsed": 64, "jiffies": 64, "cgroup": 64, "retval": 64,
+}
+
+func (x *exec) ident(e *syntax.Ident) value {
+	if _, ok := builtinBits[e.Name]; ok {
+		return x.builtin(e.Name)
+	}
+	return x.fresh(e.Name, 64)
+}
+
+// builtin returns the probe's one value of a builtin: pid is the same
+// wherever the probe reads it.
+func (x *exec) builtin(name string) value {
+	if b, ok := x.builtins[name]; ok {
+		return b
+	}
+	b := x.fresh(name, builtinBits[name])
+	b.clock = name == "nsecs" || name == "elapsed"
+	x.builtins[name] = b
+	return b
+}
+
+func (x *exec) variable(e *syntax.Variable) value {
+	if sym := x.v.res.Info.Vars[e]; sym != nil {
+		if val, ok := x.vars[sym]; ok {
+			return val
+		}
+	}
+	if val, ok := x.varsByName[e.Name]; ok {
+		return val
+	}
+	return x.fresh(e.Name, 64)
+}
+
+// field reads a kernel field: the same access path gives the same value
+// within the probe, and a network-order type marks the value.
+func (x *exec) field(e *syntax.FieldExpr) value {
+	path := string(x.v.res.File.Text[e.Pos():e.End()])
+	if val, ok := x.fields[path]; ok {
+		return val
+	}
+	t := x.typeOf(e)
+	name := path
+	if e.Name != nil {
+		name = e.Name.Name
+	}
+	bits := uint(64)
+	if t != nil && t.Kind == sema.Int && t.Bits > 0 {
+		bits = uint(t.Bits)
+	}
+	val := x.fresh(name, bits)
+	if t.NetworkOrder() {
+		val.net = &netField{raw: val.syms[0].expr, bits: bits, name: name}
+	}
+	x.fields[path] = val
+	return val
+}
+
+// cast truncates or extends to an integer type; other casts are unknown.
+func (x *exec) cast(e *syntax.CastExpr) value {
+	val := x.eval(e.X)
+	t := x.typeOf(e)
+	if t == nil || t.Kind != sema.Int || t.Bits <= 0 || t.Bits >= 64 {
+		return val
+	}
+	bits := uint(t.Bits)
+	return value{e: widen(val.e.Extract(bits-1, 0), bits, t.Signed), syms: val.syms, net: val.net}
+}
+
+func (x *exec) unary(e *syntax.UnaryExpr) value {
+	z := x.v.z
+	switch e.Op {
+	case syntax.Minus:
+		v := x.eval(e.X)
+		return value{e: v.e.Neg(), syms: v.syms, net: v.net}
+	case syntax.Tilde:
+		v := x.eval(e.X)
+		return value{e: v.e.Not(), syms: v.syms, net: v.net}
+	case syntax.Bang:
+		v := x.eval(e.X)
+		return x.truth(v.e.Eq(z.BVVal(0, 64)))
+	case syntax.Inc, syntax.Dec:
+		return x.increment(e.X, e.Op)
+	}
+	return x.fresh("value", 64)
+}
+
+func (x *exec) increment(target syntax.Expr, op syntax.Token) value {
+	old := x.eval(target)
+	one := x.v.z.BVVal(1, 64)
+	next := value{e: old.e.Add(one), syms: old.syms}
+	if op == syntax.Dec {
+		next.e = old.e.Sub(one)
+	}
+	switch t := target.(type) {
+	case *syntax.Variable:
+		x.setVar(t, next)
+	case *syntax.MapExpr:
+		x.writeMap(t, next)
+	}
+	return old
+}
+
+func (x *exec) ternary(e *syntax.TernaryExpr) value {
+	then := x.eval(e.Cond)
+	c := then.e.NE(x.v.z.BVVal(0, 64))
+	x.conditionCheck(e.Cond, c)
+	if e.Then != nil {
+		then = x.eval(e.Then)
+	}
+	els := x.eval(e.Else)
+	return value{e: x.v.z.Ite(c, then.e, els.e), syms: append(then.syms, els.syms...), net: derivedNet(then, els)}
+}
+
+// signedOp reports whether sema typed the operation as signed.
+func (x *exec) signedOp(e syntax.Expr) bool {
+	t := x.typeOf(e)
+	return t != nil && t.Kind == sema.Int && t.Signed
+}
+
+func (x *exec) binary(e *syntax.BinaryExpr) value {
+	z := x.v.z
+	switch e.Op {
+	case syntax.AndAnd:
+		return x.truth(z.And(x.operand(e.X), x.operand(e.Y)))
+	case syntax.OrOr:
+		return x.truth(z.Or(x.operand(e.X), x.operand(e.Y)))
+	}
+	a, b := x.eval(e.X), x.eval(e.Y)
+	if cmp, ok := x.compare(e, a, b); ok {
+		return cmp
+	}
+	return x.arith(e.Op, a, b, e.X, e.Y)
+}
+
+// compare evaluates a comparison, checking byte order against literals.
+func (x *exec) compare(e *syntax.BinaryExpr, a, b value) (value, bool) {
+	signed := x.signedOp(e.X) && x.signedOp(e.Y)
+	var c z3.Expr
+	switch e.Op {
+	case syntax.Eq:
+		c = a.e.Eq(b.e)
+	case syntax.Ne:
+		c = a.e.NE(b.e)
+	case syntax.Lt:
+		c = pick(signed, a.e.SLT(b.e), a.e.ULT(b.e))
+	case syntax.Le:
+		c = pick(signed, a.e.SLE(b.e), a.e.ULE(b.e))
+	case syntax.Gt:
+		c = pick(signed, a.e.SGT(b.e), a.e.UGT(b.e))
+	case syntax.Ge:
+		c = pick(signed, a.e.SGE(b.e), a.e.UGE(b.e))
+	default:
+		return value{}, false
+	}
+	x.checkComparedOrder(e, a, b)
+	out := x.truth(c)
+	out.syms = append(append([]*symbol{}, a.syms...), b.syms...)
+	return out, true
+}
+
+func pick(signed bool, s, u z3.Expr) z3.Expr {
+	if signed {
+		return s
+	}
+	return u
+}
+
+// arith evaluates an arithmetic or bitwise operator; division by zero is
+// zero, as in BPF.
+func (x *exec) arith(op syntax.Token, a, b value, ex, ey syntax.Expr) value {
+	z := x.v.z
+	signed := x.signedOp(ex) && x.signedOp(ey)
+	zero := z.BVVal(0, 64)
+	out := value{syms: append(append([]*symbol{}, a.syms...), b.syms...), net: derivedNet(a, b)}
+	switch op {
+	case syntax.Plus:
+		out.e = a.e.Add(b.e)
+	case syntax.Minus:
+		out.e = a.e.Sub(b.e)
+		x.checkClockDelta(ex, a, b)
+	case syntax.Star:
+		out.e = a.e.Mul(b.e)
+	case syntax.Slash:
+		out.e = z.Ite(b.e.Eq(zero), zero, pick(signed, a.e.SDiv(b.e), a.e.UDiv(b.e)))
+	case syntax.Percent:
+		out.e = z.Ite(b.e.Eq(zero), zero, pick(signed, a.e.SRem(b.e), a.e.URem(b.e)))
+	case syntax.Amp:
+		out.e = a.e.And(b.e)
+	case syntax.Pipe:
+		out.e = a.e.Or(b.e)
+	case syntax.Caret:
+		out.e = a.e.Xor(b.e)
+	case syntax.Shl:
+		out.e = a.e.Shl(b.e)
+	case syntax.Shr:
+		out.e = pick(signed, a.e.AShr(b.e), a.e.LShr(b.e))
+	default:
+		return x.fresh("value", 64)
+	}
+	return out
+}
+
+// derivedNet is the network-order field a value computed from a and b
+// derives from, if any: the byte-order check then decides whether the
+// result is that field in host order, the raw field, or something else.
+func derivedNet(a, b value) *netField {
+	if a.net != nil {
+		return a.net
+	}
+	return b.net
+}
+
+// call evaluates a builtin call: bswap is modelled exactly, printf is a
+// sink, and every other result is unknown.
+func (x *exec) call(e *syntax.CallExpr) value {
+	switch e.Fun.Name {
+	case "bswap":
+		if len(e.Args) == 1 {
+			return x.bswap(e.Args[0])
+		}
+	case "printf", "errorf", "warnf":
+		x.printfSink(e)
+		return x.fresh("none", 64)
+	case "delete":
+		x.deleteCall(e)
+		return x.fresh("none", 64)
+	}
+	for _, a := range e.Args {
+		if _, isMap := a.(*syntax.MapExpr); !isMap {
+			x.eval(a)
+		}
+	}
+	return x.fresh(e.Fun.Name, 64)
+}
+
+// bswap reverses the bytes of the argument's own width.
+func (x *exec) bswap(arg syntax.Expr) value {
+	v := x.eval(arg)
+	bits := uint(64)
+	if t := x.typeOf(arg); t != nil && t.Kind == sema.Int && t.Bits >= 16 && t.Bits <= 64 {
+		bits = uint(t.Bits)
+	}
+	return value{e: widen(byteSwap(v.e.Extract(bits-1, 0), bits), bits, false), syms: v.syms, net: v.net}
+}
+
+// byteSwap reverses the bytes of a bits-wide vector.
+func byteSwap(e z3.Expr, bits uint) z3.Expr {
+	out := e.Extract(7, 0)
+	for lo := uint(8); lo < bits; lo += 8 {
+		out = out.Concat(e.Extract(lo+7, lo))
+	}
+	return out
+}
+
+// mapKey returns the single integer key of an access, or false for
+// accesses ken does not model (no key, several keys, non-integer keys).
+func (x *exec) mapKey(m *syntax.MapExpr) (value, bool) {
+	if len(m.Keys) != 1 {
+		for _, k := range m.Keys {
+			x.eval(k)
+		}
+		return value{}, false
+	}
+	t := x.typeOf(m.Keys[0])
+	key := x.eval(m.Keys[0])
+	// Annotation expressions have no sema types: their keys are integers.
+	if t != nil && t.Kind != sema.Int && t.Kind != sema.Pointer {
+		return value{}, false
+	}
+	x.checkKeyOrder(m, key)
+	return key, true
+}
+
+func (x *exec) mapArray(name string) z3.Expr {
+	if arr, ok := x.maps[name]; ok {
+		return arr
+	}
+	x.havocMap(name)
+	return x.maps[name]
+}
+
+func (x *exec) readMap(m *syntax.MapExpr) value {
+	key, ok := x.mapKey(m)
+	if !ok {
+		return x.fresh(m.Name, 64)
+	}
+	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), fromMap: m.Name, syms: key.syms}
+	return v
+}
+
+func (x *exec) writeMap(m *syntax.MapExpr, val value) {
+	x.written[m.Name] = true
+	key, ok := x.mapKey(m)
+	if !ok {
+		x.havocMap(m.Name)
+		return
+	}
+	x.maps[m.Name] = x.v.z.Store(x.mapArray(m.Name), key.e, val.e)
+}
+
+// deleteCall models delete(@m[k]) and delete(@m, k): the key reads as zero.
+func (x *exec) deleteCall(e *syntax.CallExpr) {
+	if len(e.Args) == 0 {
+		return
+	}
+	m, ok := e.Args[0].(*syntax.MapExpr)
+	if !ok {
+		return
+	}
+	if len(e.Args) == 2 {
+		m = &syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: e.Args[1:], Rbrack: m.Rbrack}
+	}
+	x.writeMap(m, value{e: x.v.z.BVVal(0, 64)})
+}

@@ -1,0 +1,320 @@
+package symbex
+
+import (
+	"fmt"
+
+	"github.com/kenlsp/ken/analysis/sema"
+	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex/z3"
+)
+
+// symbol is a named unknown of the execution, shown in counterexamples.
+type symbol struct {
+	name string
+	expr z3.Expr
+	bits uint
+}
+
+// value is a symbolic bpftrace value: a 64-bit vector, with what the
+// checks need to know about where it came from.
+type value struct {
+	e z3.Expr
+	// net is set while the value is exactly a network-order kernel field,
+	// not converted.
+	net *netField
+	// clock is set for a read of a monotonic clock (nsecs, elapsed).
+	clock bool
+	// fromMap is the map a value was read from, for clock deltas.
+	fromMap string
+	syms    []*symbol
+}
+
+// netField is a network-order field read.
+type netField struct {
+	raw  z3.Expr // the field as stored, bits wide
+	bits uint
+	name string
+}
+
+// exec executes one probe.
+type exec struct {
+	v           *verifier
+	probe       *sema.Probe
+	checks      bool // record obligations (false when replaying an entry probe)
+	pc          z3.Expr
+	assumptions []z3.Expr
+	vars        map[*sema.Var]value
+	varsByName  map[string]value
+	maps        map[string]z3.Expr // arrays from 64-bit keys to 64-bit values
+	builtins    map[string]value
+	fields      map[string]value
+	entry       *exec           // the paired entry probe's execution, if any
+	written     map[string]bool // maps this probe writes
+	loops       int
+	pending     []annotation // annotations of this probe not yet reached
+	id          int
+	solver      *z3.Solver // reused by every query of the probe, in push/pop scopes
+}
+
+var execCount int
+
+func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
+	execCount++
+	x := &exec{
+		v: v, probe: p, checks: checks, pc: v.z.BoolVal(true),
+		vars: map[*sema.Var]value{}, varsByName: map[string]value{}, maps: map[string]z3.Expr{},
+		builtins: map[string]value{}, fields: map[string]value{}, written: map[string]bool{}, id: execCount,
+	}
+	if checks {
+		x.pending = v.annotationsIn(p.Decl)
+	}
+	return x
+}
+
+// pairWith makes x the return half of e's function call: the same thread
+// (ids shared), a later time, and the maps as e left them.
+func (x *exec) pairWith(e *exec) {
+	x.entry = e
+	for name, arr := range e.maps {
+		x.maps[name] = arr
+	}
+	for _, id := range []string{"tid", "pid", "uid", "gid", "cgroup"} {
+		if b, ok := e.builtins[id]; ok {
+			x.builtins[id] = b
+		}
+	}
+	for _, clock := range []string{"nsecs", "elapsed"} {
+		if b, ok := e.builtins[clock]; ok {
+			later := x.builtin(clock)
+			x.assumptions = append(x.assumptions, later.e.UGE(b.e))
+		}
+	}
+	x.assumptions = append(x.assumptions, e.pc) // the entry probe ran (its predicate held)
+}
+
+// run executes the predicate and the body.
+func (x *exec) run() {
+	d := x.probe.Decl
+	if d.Predicate != nil {
+		c := x.condition(d.Predicate)
+		x.pc = x.v.z.And(x.pc, c)
+	}
+	x.block(d.Body.Stmts)
+	x.flushAnnotations(int(d.Body.Rbrace) + 1)
+}
+
+func (x *exec) block(stmts []syntax.Stmt) {
+	for _, s := range stmts {
+		x.flushAnnotations(int(s.Pos()))
+		x.stmt(s)
+	}
+}
+
+func (x *exec) stmt(s syntax.Stmt) {
+	switch s := s.(type) {
+	case *syntax.ExprStmt:
+		x.effect(s.X)
+	case *syntax.AssignStmt:
+		x.assign(s)
+	case *syntax.LetStmt:
+		if s.Var != nil && s.Value != nil {
+			x.setVar(s.Var, x.eval(s.Value))
+		}
+	case *syntax.WhileStmt, *syntax.ForStmt, *syntax.UnrollStmt:
+		x.loop(s)
+	case *syntax.JumpStmt, *syntax.DiscardStmt, *syntax.BadStmt:
+		// return ends the probe early: the following code sees a path
+		// condition that is too wide, which only over-approximates.
+	}
+}
+
+// effect runs an expression statement: calls (printf is a sink) and ifs.
+func (x *exec) effect(e syntax.Expr) {
+	switch e := e.(type) {
+	case *syntax.IfExpr:
+		x.ifStmt(e)
+	case *syntax.CallExpr:
+		x.call(e)
+	default:
+		x.eval(e)
+	}
+}
+
+// ifStmt executes both branches under their conditions and merges.
+func (x *exec) ifStmt(e *syntax.IfExpr) {
+	c := x.condition(e.Cond)
+	saved := x.snapshot()
+	outer := x.pc
+	x.pc = x.v.z.And(outer, c)
+	if e.Then != nil {
+		x.block(e.Then.Stmts)
+	}
+	thenState := x.snapshot()
+	x.restore(saved)
+	x.pc = x.v.z.And(outer, x.v.z.Not(c))
+	switch els := e.Else.(type) {
+	case *syntax.Block:
+		x.block(els.Stmts)
+	case *syntax.IfExpr:
+		x.ifStmt(els)
+	}
+	x.pc = outer
+	x.merge(c, thenState)
+}
+
+// state is what branches change.
+type state struct {
+	vars  map[*sema.Var]value
+	named map[string]value
+	maps  map[string]z3.Expr
+}
+
+func (x *exec) snapshot() state {
+	s := state{vars: map[*sema.Var]value{}, named: map[string]value{}, maps: map[string]z3.Expr{}}
+	for k, v := range x.vars {
+		s.vars[k] = v
+	}
+	for k, v := range x.varsByName {
+		s.named[k] = v
+	}
+	for k, v := range x.maps {
+		s.maps[k] = v
+	}
+	return s
+}
+
+func (x *exec) restore(s state) {
+	x.vars, x.varsByName, x.maps = s.vars, s.named, s.maps
+}
+
+// merge joins the then-state with the current (else) state under c.
+func (x *exec) merge(c z3.Expr, then state) {
+	z := x.v.z
+	for k, tv := range then.vars {
+		if ev, ok := x.vars[k]; ok {
+			x.vars[k] = value{e: z.Ite(c, tv.e, ev.e), syms: append(tv.syms, ev.syms...), net: derivedNet(tv, ev)}
+		} else if !ok {
+			x.vars[k] = tv
+		}
+	}
+	for k, tv := range then.named {
+		if ev, ok := x.varsByName[k]; ok {
+			x.varsByName[k] = value{e: z.Ite(c, tv.e, ev.e), syms: append(tv.syms, ev.syms...), net: derivedNet(tv, ev)}
+		} else {
+			x.varsByName[k] = tv
+		}
+	}
+	for k, ta := range then.maps {
+		if ea, ok := x.maps[k]; ok {
+			x.maps[k] = z.Ite(c, ta, ea)
+		} else {
+			x.maps[k] = ta
+		}
+	}
+}
+
+// loop havocs what the body assigns, then checks the body once in that
+// state, which covers every iteration.
+func (x *exec) loop(s syntax.Stmt) {
+	x.havocAssigned(s)
+	x.loops++
+	switch s := s.(type) {
+	case *syntax.WhileStmt:
+		saved := x.pc
+		x.pc = x.v.z.And(x.pc, x.condition(s.Cond))
+		if s.Body != nil {
+			x.block(s.Body.Stmts)
+		}
+		x.pc = saved
+	case *syntax.UnrollStmt:
+		if s.Body != nil {
+			x.block(s.Body.Stmts)
+		}
+	case *syntax.ForStmt:
+		if s.Var != nil {
+			x.setVar(s.Var, x.fresh(s.Var.Name, 64))
+		}
+		if s.Body != nil {
+			x.block(s.Body.Stmts)
+		}
+	}
+	x.loops--
+	x.havocAssigned(s)
+}
+
+// havocAssigned gives every variable and map the statement assigns a fresh
+// value.
+func (x *exec) havocAssigned(s syntax.Stmt) {
+	syntax.Inspect(s, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.AssignStmt:
+			switch lhs := n.Lhs.(type) {
+			case *syntax.Variable:
+				x.setVar(lhs, x.fresh(lhs.Name, 64))
+			case *syntax.MapExpr:
+				x.havocMap(lhs.Name)
+			}
+		case *syntax.CallExpr:
+			if n.Fun.Name == "delete" || n.Fun.Name == "clear" || n.Fun.Name == "zero" {
+				for _, a := range n.Args {
+					if m, ok := a.(*syntax.MapExpr); ok {
+						x.havocMap(m.Name)
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
+func (x *exec) havocMap(name string) {
+	x.maps[name] = x.v.z.Fresh(name, x.v.z.ArraySort(x.v.z.BVSort(64), x.v.z.BVSort(64)))
+}
+
+// setVar assigns a scratch variable.
+func (x *exec) setVar(v *syntax.Variable, val value) {
+	if sym := x.v.res.Info.Vars[v]; sym != nil {
+		x.vars[sym] = val
+	}
+	x.varsByName[v.Name] = val
+}
+
+// fresh makes a named unknown of the given width, zero-extended to 64.
+func (x *exec) fresh(name string, bits uint) value {
+	bits = max(1, min(bits, 64))
+	c := x.v.z.Fresh(fmt.Sprintf("%s#%d", name, x.id), x.v.z.BVSort(bits))
+	sym := &symbol{name: name, expr: c, bits: bits}
+	return value{e: widen(c, bits, false), syms: []*symbol{sym}}
+}
+
+// widen extends a bits-wide vector to 64 bits.
+func widen(e z3.Expr, bits uint, signed bool) z3.Expr {
+	if bits >= 64 {
+		return e
+	}
+	if signed {
+		return e.SignExt(64 - bits)
+	}
+	return e.ZeroExt(64 - bits)
+}
+
+// condition evaluates e as a truth value and checks that it can be both.
+func (x *exec) condition(e syntax.Expr) z3.Expr {
+	c := x.eval(e).e.NE(x.v.z.BVVal(0, 64))
+	x.conditionCheck(e, c)
+	return c
+}
+
+func (x *exec) assign(s *syntax.AssignStmt) {
+	val := x.eval(s.Rhs)
+	if s.Op != syntax.Assign {
+		old := x.eval(s.Lhs)
+		val = x.arith(s.Op.BinaryOp(), old, val, s.Lhs, s.Rhs)
+	}
+	switch lhs := s.Lhs.(type) {
+	case *syntax.Variable:
+		x.setVar(lhs, val)
+	case *syntax.MapExpr:
+		x.writeMap(lhs, val)
+	}
+}

@@ -1,0 +1,93 @@
+package symbex_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/kenlsp/ken/analysis"
+	"github.com/kenlsp/ken/analysis/dialect"
+	"github.com/kenlsp/ken/analysis/kernel/kerneltest"
+	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/symbex"
+)
+
+// verify analyses and verifies src against the test kernel.
+func verify(t *testing.T, src string) *symbex.Report {
+	t.Helper()
+	f := source.NewFile("test.bt", []byte(src))
+	r := analysis.Check(f, analysis.Config{Kernel: kerneltest.Snapshot(t), Dialect: dialect.Newest})
+	for _, d := range r.Diagnostics {
+		if d.Severity == 0 {
+			t.Fatalf("the test program has an error: %s\n%s", d.Message, src)
+		}
+	}
+	return symbex.Verify(context.Background(), r, symbex.Config{})
+}
+
+// find returns the obligations with code.
+func find(rep *symbex.Report, code string) []symbex.Obligation {
+	var out []symbex.Obligation
+	for _, o := range rep.Obligations {
+		if o.Code == code {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+const sock = "kprobe:tcp_connect\n{\n\t$sk = (struct sock *)arg0;\n"
+
+// TestChecks is the table of built-in checks: each buggy program refuted
+// with the expected counterexample text, each fixed one proved or silent.
+func TestChecks(t *testing.T) {
+	tests := []struct {
+		name, src, code string
+		want            symbex.Verdict
+		mentions        string
+	}{
+		{"port printed raw", sock + "\tprintf(\"%d\\n\", $sk->__sk_common.skc_dport);\n}", symbex.CodeByteOrder, symbex.Refuted, "0x5000 (80 in host order)"},
+		{"port swapped", sock + "\tprintf(\"%d\\n\", bswap($sk->__sk_common.skc_dport));\n}", symbex.CodeByteOrder, symbex.Proved, ""},
+		{"port swapped by hand", sock + "\t$p = $sk->__sk_common.skc_dport;\n\tprintf(\"%d\\n\", ($p >> 8) | (($p << 8) & 0xff00));\n}", symbex.CodeByteOrder, symbex.Proved, ""},
+		{"port as a map key", sock + "\t@ports[$sk->__sk_common.skc_dport] = count();\n}", symbex.CodeByteOrder, symbex.Refuted, "map key"},
+		{"port compared with a number", sock + "\tif ($sk->__sk_common.skc_dport == 80) { printf(\"http\\n\"); }\n}", symbex.CodeByteOrder, symbex.Refuted, "compared with 80"},
+		{"unsigned below zero", "kprobe:vfs_read /pid < 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
+		{"contradiction", "kprobe:vfs_read { $x = arg2; if ($x > 10 && $x < 5) { @ = count(); } }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
+		{"start under another key", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read { @ns = hist(nsecs - @start[pid]); }", symbex.CodeClockWrap, symbex.Refuted, "tid ="},
+		{"start under the thread id", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read /@start[tid]/ { @ns = hist(nsecs - @start[tid]); delete(@start[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
+		{"syscall pair", "tracepoint:syscalls:sys_enter_read { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read { @ns = hist(nsecs - @s[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
+		{"assert holds", "kprobe:vfs_read { $x = 5;\n//@ assert $x == 5\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
+		{"assert fails", "kprobe:vfs_read { $x = arg2;\n//@ assert $x < 100\n@ = count(); }", symbex.CodeAssert, symbex.Refuted, "arg2"},
+		{"assume then assert", "kprobe:vfs_read {\n//@ assume pid == 1\n//@ assert pid == 1\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
+		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := verify(t, tt.src)
+			obs := find(rep, tt.code)
+			if len(obs) == 0 {
+				t.Fatalf("no %s obligation; got %+v", tt.code, rep.Obligations)
+			}
+			o := obs[0]
+			if o.Verdict != tt.want || !strings.Contains(o.Counterexample, tt.mentions) {
+				t.Errorf("%s: %s (%s), want %s mentioning %q", o.Claim, o.Verdict, o.Counterexample, tt.want, tt.mentions)
+			}
+		})
+	}
+}
+
+// TestNoClaim checks what ken must not flag: derived values and reads it
+// cannot pair with a writer.
+func TestNoClaim(t *testing.T) {
+	for _, src := range []string{
+		sock + "\t$p = $sk->__sk_common.skc_dport;\n\tprintf(\"%d\\n\", $p & 0xff);\n}",
+		"tracepoint:block:block_rq_issue { @s[args.sector] = nsecs; }\ntracepoint:block:block_rq_complete { @ns = hist(nsecs - @s[args.sector]); }",
+		"kprobe:vfs_read /pid == 1/ { @ = count(); }",
+	} {
+		for _, o := range verify(t, src).Obligations {
+			if o.Verdict == symbex.Refuted {
+				t.Errorf("false alarm %s: %s: %s\n%s", o.Code, o.Claim, o.Counterexample, src)
+			}
+		}
+	}
+}

@@ -1,0 +1,263 @@
+package symbex
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kenlsp/ken/analysis"
+	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/sema"
+	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex/z3"
+)
+
+// Config bounds a verification.
+type Config struct {
+	// Timeout bounds each solver query; an obligation whose query times
+	// out is unknown. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// Budget bounds the whole file: probes not started within it are not
+	// verified, and the report says so. Zero means DefaultBudget.
+	Budget time.Duration
+}
+
+// Defaults for Config.
+const (
+	DefaultTimeout = 200 * time.Millisecond
+	DefaultBudget  = 2 * time.Second
+)
+
+// Verdict is how an obligation ended.
+type Verdict int
+
+// Verdicts.
+const (
+	Proved Verdict = iota
+	Refuted
+	Unknown
+)
+
+func (v Verdict) String() string {
+	return [...]string{"proved", "counterexample", "unknown"}[v]
+}
+
+// Obligation is one property checked on one probe.
+type Obligation struct {
+	Code    string
+	Span    source.Span
+	Claim   string // what was checked, in words
+	Verdict Verdict
+	// Counterexample explains a refutation with concrete values.
+	Counterexample string
+	Related        []diag.Related
+	// Annotation marks obligations written as //@ assert.
+	Annotation bool
+}
+
+// Report is the verification of one file.
+type Report struct {
+	Obligations []Obligation
+	Elapsed     time.Duration
+	// Stopped is set when the budget ran out before every probe was
+	// verified.
+	Stopped bool
+}
+
+// Diagnostics turns refuted and unknown obligations into diagnostics.
+// Proved ones say nothing: they are for ken verify and inlay hints.
+func (r *Report) Diagnostics() []diag.Diagnostic {
+	var ds []diag.Diagnostic
+	for _, o := range r.Obligations {
+		switch o.Verdict {
+		case Refuted:
+			ds = append(ds, diag.Diagnostic{Span: o.Span, Severity: severityOf(o), Code: o.Code, Source: "ken-symbex",
+				Message: o.Claim + ": " + o.Counterexample, Related: o.Related})
+		case Unknown:
+			ds = append(ds, diag.Diagnostic{Span: o.Span, Severity: diag.Info, Code: CodeUnknown, Source: "ken-symbex",
+				Message: o.Claim + ": the verifier ran out of time"})
+		}
+	}
+	return ds
+}
+
+// severityOf makes failed assertions errors (the person asked for them)
+// and built-in findings warnings: the program runs, it is just wrong.
+func severityOf(o Obligation) diag.Severity {
+	if o.Annotation {
+		return diag.Error
+	}
+	return diag.Warning
+}
+
+// Verify checks every probe of an analysed file. It needs the semantic
+// model; a file with syntax errors is verified as far as it parsed.
+func Verify(ctx context.Context, r *analysis.Result, cfg Config) *Report {
+	start := time.Now()
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Budget <= 0 {
+		cfg.Budget = DefaultBudget
+	}
+	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext()}
+	defer v.z.Close()
+	v.readAnnotations()
+	for i, p := range r.Info.Probes {
+		if ctx.Err() != nil {
+			break
+		}
+		if time.Since(start) > cfg.Budget {
+			v.report.Obligations = append(v.report.Obligations, Obligation{Code: CodeUnknown, Span: span(p.Decl), Verdict: Unknown,
+				Claim: fmt.Sprintf("%d probes from here on were not verified", len(r.Info.Probes)-i),
+			})
+			v.report.Stopped = true
+			break
+		}
+		v.verifyProbe(p)
+	}
+	v.report.Obligations = append(v.report.Obligations, v.annotationErrors...)
+	v.report.Elapsed = time.Since(start)
+	return &v.report
+}
+
+// verifier holds one file's verification.
+type verifier struct {
+	ctx              context.Context
+	res              *analysis.Result
+	cfg              Config
+	z                *z3.Context
+	report           Report
+	annotations      []annotation
+	annotationErrors []Obligation
+}
+
+// verifyProbe executes p with checks. A return probe first replays its
+// entry probe, so that what the entry stored is known when it is read.
+func (v *verifier) verifyProbe(p *sema.Probe) {
+	if p.Decl == nil || p.Decl.Body == nil {
+		return
+	}
+	x := v.newExec(p, true)
+	if entry := v.entryOf(p); entry != nil {
+		e := v.newExec(entry, false)
+		e.run()
+		x.pairWith(e)
+	}
+	x.run()
+}
+
+// entryOf finds the probe that runs at the entry of the function p
+// returns from, in the same thread: kprobe for kretprobe, uprobe for
+// uretprobe, fentry for fexit, sys_enter_X for sys_exit_X.
+func (v *verifier) entryOf(p *sema.Probe) *sema.Probe {
+	want := entryName(p)
+	if want == "" {
+		return nil
+	}
+	for _, q := range v.res.Info.Probes {
+		if q != p && len(q.Decl.AttachPoints) == 1 && attachName(q) == want {
+			return q
+		}
+	}
+	return nil
+}
+
+// attachName is kind:rest of a probe with one attach point, "" otherwise.
+func attachName(p *sema.Probe) string {
+	if len(p.Decl.AttachPoints) != 1 || len(p.Kinds) != 1 {
+		return ""
+	}
+	return p.Kinds[0] + ":" + strings.Join(p.Decl.AttachPoints[0].Parts, ":")
+}
+
+var returnToEntry = map[string]string{"kretprobe": "kprobe", "uretprobe": "uprobe", "fexit": "fentry"}
+
+func entryName(p *sema.Probe) string {
+	name := attachName(p)
+	kind, rest, ok := strings.Cut(name, ":")
+	if !ok {
+		return ""
+	}
+	if entry, ok := returnToEntry[kind]; ok {
+		return entry + ":" + rest
+	}
+	if kind == "tracepoint" && strings.Contains(rest, ":sys_exit_") {
+		return "tracepoint:" + strings.Replace(rest, ":sys_exit_", ":sys_enter_", 1)
+	}
+	return ""
+}
+
+// check decides whether claim holds whenever the path condition does:
+// proved when its negation is unsatisfiable, refuted with a model when it
+// is satisfiable, unknown on timeout.
+func (x *exec) check(claim z3.Expr, assume ...z3.Expr) (Verdict, *z3.Model) {
+	if x.solver == nil {
+		x.solver = x.v.z.NewSolver()
+	}
+	s := x.solver
+	s.Push()
+	defer s.Pop(1)
+	for _, a := range x.assumptions {
+		s.Assert(a)
+	}
+	s.Assert(x.pc)
+	for _, a := range assume {
+		s.Assert(a)
+	}
+	s.Assert(x.v.z.Not(claim))
+	res, err := s.CheckContext(x.v.ctx, x.v.cfg.Timeout)
+	switch {
+	case err != nil || res == z3.Unknown:
+		return Unknown, nil
+	case res == z3.Unsat:
+		return Proved, nil
+	}
+	return Refuted, s.Model()
+}
+
+// satisfiable reports whether cond can hold on the current path; a
+// timeout counts as satisfiable, so that no finding rests on it.
+func (x *exec) satisfiable(cond z3.Expr) bool {
+	verdict, _ := x.check(x.v.z.Not(cond))
+	return verdict != Proved
+}
+
+// add records an obligation.
+func (x *exec) add(o Obligation) {
+	if x.checks {
+		x.v.report.Obligations = append(x.v.report.Obligations, o)
+	}
+}
+
+// describeModel lists the named values of the symbols an expression used,
+// as "tid = 101, pid = 100".
+func (x *exec) describeModel(m *z3.Model, syms []*symbol) string {
+	var parts []string
+	seen := map[*symbol]bool{}
+	for _, s := range syms {
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		if n, ok := m.Uint64(s.expr); ok {
+			parts = append(parts, fmt.Sprintf("%s = %s", s.name, formatNumber(n, s.bits)))
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
+// formatNumber shows small numbers in decimal and others in hex too.
+func formatNumber(n uint64, bits uint) string {
+	if n < 10000 {
+		return fmt.Sprintf("%d", n)
+	}
+	return fmt.Sprintf("%#x (%d)", n, n)
+}
+
+// span returns the source span of n.
+func span(n syntax.Node) source.Span {
+	return source.Span{Start: int(n.Pos()), End: int(n.End())}
+}
