@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex"
 )
 
 // go.lsp.dev/protocol implements LSP 3.15; inlay hints are 3.17, so their
@@ -60,7 +62,7 @@ func (s *Server) inlayHint(ctx context.Context, params json.RawMessage) (any, er
 		return nil, err
 	}
 	want := toSpan(d.file, p.Range)
-	hints := typeHints(d.result.AST, d.result.Info)
+	hints := append(typeHints(d.result.AST, d.result.Info), verifierHints(d)...)
 	out := []InlayHint{}
 	for _, h := range hints {
 		if want.Start <= h.at && h.at <= want.End {
@@ -68,6 +70,61 @@ func (s *Server) inlayHint(ctx context.Context, params json.RawMessage) (any, er
 		}
 	}
 	return out, nil
+}
+
+// verifierHints put, after each probe's attach points, the contract the
+// symbolic verifier assumed there and its verdicts on the probe, once the
+// verification of this version is done.
+func verifierHints(d *document) []typeHint {
+	rep := d.verification.Load()
+	if rep == nil {
+		return nil
+	}
+	var hints []typeHint
+	for _, p := range d.result.Info.Probes {
+		if p.Decl == nil || len(p.Decl.AttachPoints) == 0 {
+			continue
+		}
+		var parts []string
+		if pre := rep.Contracts[p.Decl]; len(pre) > 0 {
+			parts = append(parts, "pre: "+strings.Join(pre, ", "))
+		}
+		if v := verdictSummary(rep, span(p.Decl)); v != "" {
+			parts = append(parts, v)
+		}
+		if len(parts) > 0 {
+			last := p.Decl.AttachPoints[len(p.Decl.AttachPoints)-1]
+			hints = append(hints, typeHint{at: int(last.End()), label: "  " + strings.Join(parts, " · ")})
+		}
+	}
+	return hints
+}
+
+// verdictSummary counts the verifier's verdicts on the obligations within
+// s: "✓ 2 proved, ✗ 1 counterexample".
+func verdictSummary(rep *symbex.Report, s source.Span) string {
+	counts := map[symbex.Verdict]int{}
+	for _, o := range rep.Obligations {
+		if s.Start <= o.Span.Start && o.Span.End <= s.End {
+			counts[o.Verdict]++
+		}
+	}
+	var parts []string
+	if n := counts[symbex.Proved]; n > 0 {
+		parts = append(parts, fmt.Sprintf("✓ %d proved", n))
+	}
+	if n := counts[symbex.Refuted]; n > 0 {
+		parts = append(parts, fmt.Sprintf("✗ %d counterexample", n))
+	}
+	if n := counts[symbex.Unknown]; n > 0 {
+		parts = append(parts, fmt.Sprintf("? %d unknown", n))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// span returns the source span of a node.
+func span(n syntax.Node) source.Span {
+	return source.Span{Start: int(n.Pos()), End: int(n.End())}
 }
 
 // typeHint is an inlay hint before conversion: a label at a byte offset.

@@ -233,4 +233,13 @@ func TestVerifierFindingsFollow(t *testing.T) {
 			t.Errorf("byte-order finding at %v: %s", d.Range, d.Message)
 		}
 	}
+	// The probe's inlay hint shows the contract assumed and the verdict.
+	var hints []InlayHint
+	c.call("textDocument/inlayHint", map[string]any{"textDocument": map[string]any{"uri": uri}, "range": protocol.Range{End: pos(9, 0)}}, &hints)
+	for _, h := range hints {
+		if strings.Contains(h.Label, "pre: sk != NULL") && strings.Contains(h.Label, "✗ 1 counterexample") && h.Position == pos(0, 18) {
+			return
+		}
+	}
+	t.Errorf("no contract and verdict hint after kprobe:tcp_connect; hints %+v", hints)
 }

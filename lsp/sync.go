@@ -157,7 +157,7 @@ func (s *Server) startVerify(ctx context.Context, d *document) {
 		case <-vctx.Done():
 			return
 		}
-		rep := symbex.Verify(vctx, d.result, symbex.Config{})
+		rep := symbex.Verify(vctx, d.result, symbex.Config{Kernel: s.settings.config().Kernel})
 		if vctx.Err() != nil || !s.docs.current(d) {
 			return
 		}

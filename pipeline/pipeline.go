@@ -37,7 +37,11 @@ func Check(ctx context.Context, f *source.File, cfg Config) *Result {
 	if !cfg.Symbex || diag.HasErrors(r.Diagnostics) || ctx.Err() != nil {
 		return r
 	}
-	r.Verification = symbex.Verify(ctx, r.Result, cfg.SymbexConfig)
+	scfg := cfg.SymbexConfig
+	if scfg.Kernel == nil {
+		scfg.Kernel = cfg.Analysis.Kernel
+	}
+	r.Verification = symbex.Verify(ctx, r.Result, scfg)
 	ds := append(append([]diag.Diagnostic{}, r.Diagnostics...), r.Verification.Diagnostics()...)
 	diag.Sort(ds)
 	r.Diagnostics = ds

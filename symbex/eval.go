@@ -1,6 +1,8 @@
 package symbex
 
 import (
+	"strings"
+
 	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/syntax"
 	"github.com/kenlsp/ken/symbex/z3"
@@ -66,10 +68,22 @@ var builtinBits = map[string]uint{
 }
 
 func (x *exec) ident(e *syntax.Ident) value {
-	if _, ok := builtinBits[e.Name]; ok {
+	if arg, ok := x.params[e.Name]; ok {
+		return x.builtin(arg)
+	}
+	if e.Name == "NULL" && x.params != nil {
+		return value{e: x.v.z.BVVal(0, 64)}
+	}
+	if _, ok := builtinBits[e.Name]; ok || isArgN(e.Name) {
 		return x.builtin(e.Name)
 	}
 	return x.fresh(e.Name, 64)
+}
+
+// isArgN reports whether name is arg0, arg1, ...: one value per probe.
+func isArgN(name string) bool {
+	digits, ok := strings.CutPrefix(name, "arg")
+	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
 }
 
 // builtin returns the probe's one value of a builtin: pid is the same
@@ -78,7 +92,11 @@ func (x *exec) builtin(name string) value {
 	if b, ok := x.builtins[name]; ok {
 		return b
 	}
-	b := x.fresh(name, builtinBits[name])
+	bits, ok := builtinBits[name]
+	if !ok {
+		bits = 64
+	}
+	b := x.fresh(name, bits)
 	b.clock = name == "nsecs" || name == "elapsed"
 	x.builtins[name] = b
 	return b

@@ -53,7 +53,9 @@ type exec struct {
 	loops       int
 	pending     []annotation // annotations of this probe not yet reached
 	id          int
-	solver      *z3.Solver // reused by every query of the probe, in push/pop scopes
+	solver      *z3.Solver        // reused by every query of the probe, in push/pop scopes
+	params      map[string]string // while evaluating a contract: parameter name to argN
+	contract    []string          // the contract conditions assumed for this probe
 }
 
 var execCount int
@@ -94,6 +96,7 @@ func (x *exec) pairWith(e *exec) {
 
 // run executes the predicate and the body.
 func (x *exec) run() {
+	x.assumeContract()
 	d := x.probe.Decl
 	if d.Predicate != nil {
 		c := x.condition(d.Predicate)

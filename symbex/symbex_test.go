@@ -22,7 +22,7 @@ func verify(t *testing.T, src string) *symbex.Report {
 			t.Fatalf("the test program has an error: %s\n%s", d.Message, src)
 		}
 	}
-	return symbex.Verify(context.Background(), r, symbex.Config{})
+	return symbex.Verify(context.Background(), r, symbex.Config{Kernel: kerneltest.Snapshot(t)})
 }
 
 // find returns the obligations with code.
@@ -59,6 +59,8 @@ func TestChecks(t *testing.T) {
 		{"assert holds", "kprobe:vfs_read { $x = 5;\n//@ assert $x == 5\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"assert fails", "kprobe:vfs_read { $x = arg2;\n//@ assert $x < 100\n@ = count(); }", symbex.CodeAssert, symbex.Refuted, "arg2"},
 		{"assume then assert", "kprobe:vfs_read {\n//@ assume pid == 1\n//@ assert pid == 1\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
+		{"contract: sk is never NULL", "kprobe:tcp_connect /arg0 == 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
+		{"contract assumed in an assert", "kprobe:tcp_connect {\n//@ assert arg0 != 0\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
@@ -90,4 +92,16 @@ func TestNoClaim(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestContractsRecorded checks that the contracts assumed on a probe are
+// reported, for inlay hints.
+func TestContractsRecorded(t *testing.T) {
+	rep := verify(t, "kprobe:tcp_connect { @ = count(); }")
+	for probe, conds := range rep.Contracts {
+		if len(probe.AttachPoints) == 1 && strings.Join(conds, ";") == "sk != NULL" {
+			return
+		}
+	}
+	t.Errorf("contracts = %v, want sk != NULL on kprobe:tcp_connect", rep.Contracts)
 }

@@ -8,9 +8,11 @@ import (
 
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/kernel"
 	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex/contracts"
 	"github.com/kenlsp/ken/symbex/z3"
 )
 
@@ -22,6 +24,9 @@ type Config struct {
 	// Budget bounds the whole file: probes not started within it are not
 	// verified, and the report says so. Zero means DefaultBudget.
 	Budget time.Duration
+	// Kernel gives the prototypes that place contract parameters; nil
+	// means contracts are not used.
+	Kernel *kernel.Kernel
 }
 
 // Defaults for Config.
@@ -60,7 +65,10 @@ type Obligation struct {
 // Report is the verification of one file.
 type Report struct {
 	Obligations []Obligation
-	Elapsed     time.Duration
+	// Contracts lists, per probe declaration, the contract conditions the
+	// verifier assumed there.
+	Contracts map[*syntax.Probe][]string
+	Elapsed   time.Duration
 	// Stopped is set when the budget ran out before every probe was
 	// verified.
 	Stopped bool
@@ -102,7 +110,7 @@ func Verify(ctx context.Context, r *analysis.Result, cfg Config) *Report {
 	if cfg.Budget <= 0 {
 		cfg.Budget = DefaultBudget
 	}
-	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext()}
+	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext(), contracts: curatedContracts()}
 	defer v.z.Close()
 	v.readAnnotations()
 	for i, p := range r.Info.Probes {
@@ -132,6 +140,7 @@ type verifier struct {
 	report           Report
 	annotations      []annotation
 	annotationErrors []Obligation
+	contracts        *contracts.Set
 }
 
 // verifyProbe executes p with checks. A return probe first replays its
@@ -141,6 +150,14 @@ func (v *verifier) verifyProbe(p *sema.Probe) {
 		return
 	}
 	x := v.newExec(p, true)
+	defer func() {
+		if len(x.contract) > 0 {
+			if v.report.Contracts == nil {
+				v.report.Contracts = map[*syntax.Probe][]string{}
+			}
+			v.report.Contracts[p.Decl] = x.contract
+		}
+	}()
 	if entry := v.entryOf(p); entry != nil {
 		e := v.newExec(entry, false)
 		e.run()

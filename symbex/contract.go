@@ -1,0 +1,96 @@
+package symbex
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cilium/ebpf/btf"
+
+	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex/contracts"
+)
+
+// curatedContracts is the project's curated contract set, parsed once.
+func curatedContracts() *contracts.Set {
+	set, err := contracts.Curated()
+	if err != nil {
+		return nil
+	}
+	return set
+}
+
+// assumeContract adds the preconditions of the function a kprobe or
+// fentry probe hooks: the kernel guarantees them on entry, so a check that
+// contradicts one would be a false alarm. It records them for editors.
+func (x *exec) assumeContract() {
+	f := x.hookedFunction()
+	if f == nil || len(f.Pre) == 0 {
+		return
+	}
+	params := x.paramPositions(f.Name)
+	for _, pre := range f.Pre {
+		expr, err := contracts.ParseCondition(pre)
+		if err != nil || !mentionsOnly(expr, params) {
+			continue
+		}
+		x.params = params
+		saved := x.checks
+		x.checks = false
+		c := x.eval(expr).e.NE(x.v.z.BVVal(0, 64))
+		x.checks, x.params = saved, nil
+		x.assumptions = append(x.assumptions, c)
+		x.contract = append(x.contract, pre)
+	}
+}
+
+// hookedFunction is the contract of the function an entry probe with one
+// attach point hooks.
+func (x *exec) hookedFunction() *contracts.Function {
+	set := x.v.contracts
+	if set == nil || len(x.probe.Kinds) != 1 || len(x.probe.Decl.AttachPoints) != 1 {
+		return nil
+	}
+	if kind := x.probe.Kinds[0]; kind != "kprobe" && kind != "fentry" {
+		return nil
+	}
+	parts := x.probe.Decl.AttachPoints[0].Parts
+	if len(parts) == 0 {
+		return nil
+	}
+	name, _, _ := strings.Cut(parts[len(parts)-1], "+")
+	f, _ := set.Function(name)
+	return f
+}
+
+// paramPositions maps the function's parameter names to argN, from its
+// BTF prototype.
+func (x *exec) paramPositions(name string) map[string]string {
+	positions := map[string]string{}
+	k := x.v.cfg.Kernel
+	if k == nil {
+		return positions
+	}
+	fn, ok := k.Func(name)
+	if !ok {
+		return positions
+	}
+	proto, ok := fn.Type.(*btf.FuncProto)
+	if !ok {
+		return positions
+	}
+	for i, p := range proto.Params {
+		positions[p.Name] = fmt.Sprintf("arg%d", i)
+	}
+	return positions
+}
+
+// mentionsOnly reports whether a condition names only parameters ken can
+// place and NULL: a condition about fields or retval is not assumed here.
+func mentionsOnly(cond syntax.Expr, params map[string]string) bool {
+	for _, n := range contracts.ConditionNames(cond) {
+		if _, ok := params[n]; !ok && n != "NULL" {
+			return false
+		}
+	}
+	return true
+}
