@@ -3,8 +3,12 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/kenlsp/ken/analysis/source"
 
 	"github.com/kenlsp/ken/analysis/format"
 )
@@ -39,7 +43,35 @@ func (s *Server) codeAction(ctx context.Context, params json.RawMessage) (any, e
 			})
 		}
 	}
-	return actions, nil
+	return append(actions, s.contractActions(d, want)...), nil
+}
+
+// contractActions offers, on a probe whose hooked function has a contract,
+// to write that contract into the probe as //@ assume comments: the
+// person sees what the verifier assumes, and can edit it.
+func (s *Server) contractActions(d *document, want source.Span) []protocol.CodeAction {
+	rep := d.verification.Load()
+	if rep == nil {
+		return nil
+	}
+	var actions []protocol.CodeAction
+	for probe, pre := range rep.Contracts {
+		if probe.Body == nil || int(probe.End()) < want.Start || int(probe.Pos()) > want.End {
+			continue
+		}
+		var text strings.Builder
+		for _, cond := range pre {
+			fmt.Fprintf(&text, "\n\t//@ assume %s", cond)
+		}
+		at := int(probe.Body.Lbrace) + 1
+		edit := protocol.TextEdit{Range: toRange(d.file, source.Span{Start: at, End: at}), NewText: text.String()}
+		actions = append(actions, protocol.CodeAction{
+			Title: "Insert the contract of " + probe.AttachPoints[0].Raw + " as //@ assume",
+			Kind:  protocol.RefactorRewrite,
+			Edit:  s.versionedEdit(d, []protocol.TextEdit{edit}),
+		})
+	}
+	return actions
 }
 
 // versionedEdit wraps edits to d in a workspace edit bound to d's version.

@@ -34,6 +34,8 @@ type InlayHint struct {
 	Label       string            `json:"label"`
 	Kind        InlayHintKind     `json:"kind,omitempty"`
 	PaddingLeft bool              `json:"paddingLeft,omitempty"`
+	// Tooltip explains the hint when the pointer rests on it.
+	Tooltip string `json:"tooltip,omitempty"`
 }
 
 // InlayHintParams asks for the hints of a range of a document.
@@ -66,7 +68,7 @@ func (s *Server) inlayHint(ctx context.Context, params json.RawMessage) (any, er
 	out := []InlayHint{}
 	for _, h := range hints {
 		if want.Start <= h.at && h.at <= want.End {
-			out = append(out, InlayHint{Position: position(d.file, h.at), Label: h.label, Kind: InlayHintKindType})
+			out = append(out, InlayHint{Position: position(d.file, h.at), Label: h.label, Kind: InlayHintKindType, Tooltip: h.tooltip})
 		}
 	}
 	return out, nil
@@ -94,10 +96,27 @@ func verifierHints(d *document) []typeHint {
 		}
 		if len(parts) > 0 {
 			last := p.Decl.AttachPoints[len(p.Decl.AttachPoints)-1]
-			hints = append(hints, typeHint{at: int(last.End()), label: "  " + strings.Join(parts, " · ")})
+			hints = append(hints, typeHint{at: int(last.End()), label: "  " + strings.Join(parts, " · "),
+				tooltip: obligationList(d, rep, span(p.Decl))})
 		}
 	}
 	return hints
+}
+
+// obligationList explains a probe's hint: the contract's meaning and one
+// line per obligation with its verdict.
+func obligationList(d *document, rep *symbex.Report, s source.Span) string {
+	lines := []string{"The symbolic verifier's results for this probe (preconditions come from the hooked function's contract and are assumed on entry):"}
+	for _, o := range rep.Obligations {
+		if s.Start <= o.Span.Start && o.Span.End <= s.End {
+			line := fmt.Sprintf("- line %d: %s — %s", d.file.Position(o.Span.Start).Line, o.Claim, o.Verdict)
+			if o.Counterexample != "" {
+				line += ": " + o.Counterexample
+			}
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // verdictSummary counts the verifier's verdicts on the obligations within
@@ -129,8 +148,9 @@ func span(n syntax.Node) source.Span {
 
 // typeHint is an inlay hint before conversion: a label at a byte offset.
 type typeHint struct {
-	at    int
-	label string
+	at      int
+	label   string
+	tooltip string
 }
 
 // typeHints lists the hints of a file in source order.

@@ -79,7 +79,7 @@ var capabilityEntries = map[string]struct {
 	"textDocument/documentSymbol":    {"documentSymbolProvider", true},
 	"textDocument/formatting":        {"documentFormattingProvider", true},
 	"textDocument/foldingRange":      {"foldingRangeProvider", true},
-	"textDocument/codeAction":        {"codeActionProvider", map[string]any{"codeActionKinds": []string{"quickfix"}}},
+	"textDocument/codeAction":        {"codeActionProvider", map[string]any{"codeActionKinds": []string{"quickfix", "refactor.rewrite"}}},
 	"textDocument/inlayHint":         {"inlayHintProvider", true},
 	"textDocument/semanticTokens/full": {"semanticTokensProvider", map[string]any{
 		"legend": map[string]any{"tokenTypes": tokenTypes, "tokenModifiers": tokenModifiers},

@@ -233,6 +233,20 @@ func TestVerifierFindingsFollow(t *testing.T) {
 			t.Errorf("byte-order finding at %v: %s", d.Range, d.Message)
 		}
 	}
+	// A code action writes the contract into the probe.
+	var actions []protocol.CodeAction
+	c.call("textDocument/codeAction", protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Range: protocol.Range{Start: pos(0, 3), End: pos(0, 3)},
+	}, &actions)
+	found := false
+	for _, a := range actions {
+		if a.Kind == protocol.RefactorRewrite && a.Edit != nil && a.Edit.DocumentChanges[0].Edits[0].NewText == "\n\t//@ assume sk != NULL" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no action inserting the contract; got %+v", actions)
+	}
 	// The probe's inlay hint shows the contract assumed and the verdict.
 	var hints []InlayHint
 	c.call("textDocument/inlayHint", map[string]any{"textDocument": map[string]any{"uri": uri}, "range": protocol.Range{End: pos(9, 0)}}, &hints)

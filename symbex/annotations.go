@@ -14,7 +14,9 @@ import (
 //	//@ assert EXPR   EXPR holds here on every execution
 //
 // EXPR is a bpftrace expression over the probe's builtins, scratch
-// variables and maps, checked at the statement that follows the comment.
+// variables and maps, and in kprobe and fentry probes the hooked
+// function's parameters by name (sk for tcp_connect's first argument) and
+// NULL; it is checked at the statement that follows the comment.
 type annotation struct {
 	at     int // offset of the comment
 	assert bool
@@ -101,8 +103,9 @@ func (x *exec) flushAnnotations(offset int) {
 func (x *exec) annotate(a annotation) {
 	saved := x.checks
 	x.checks = false // the expression's own conditions are not findings
+	x.params = x.hookParams // annotations may name the hooked function's parameters
 	v := x.eval(a.expr)
-	x.checks = saved
+	x.checks, x.params = saved, nil
 	c := v.e.NE(x.v.z.BVVal(0, 64))
 	if !a.assert {
 		x.pc = x.v.z.And(x.pc, c)

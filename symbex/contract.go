@@ -24,10 +24,11 @@ func curatedContracts() *contracts.Set {
 // contradicts one would be a false alarm. It records them for editors.
 func (x *exec) assumeContract() {
 	f := x.hookedFunction()
-	if f == nil || len(f.Pre) == 0 {
+	if f == nil {
 		return
 	}
 	params := x.paramPositions(f.Name)
+	x.hookParams = params
 	for _, pre := range f.Pre {
 		expr, err := contracts.ParseCondition(pre)
 		if err != nil || !mentionsOnly(expr, params) {

@@ -56,6 +56,7 @@ type exec struct {
 	solver      *z3.Solver        // reused by every query of the probe, in push/pop scopes
 	params      map[string]string // while evaluating a contract: parameter name to argN
 	contract    []string          // the contract conditions assumed for this probe
+	hookParams  map[string]string // the hooked function's parameter names, for annotations
 }
 
 var execCount int

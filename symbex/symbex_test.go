@@ -61,6 +61,7 @@ func TestChecks(t *testing.T) {
 		{"assume then assert", "kprobe:vfs_read {\n//@ assume pid == 1\n//@ assert pid == 1\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"contract: sk is never NULL", "kprobe:tcp_connect /arg0 == 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
 		{"contract assumed in an assert", "kprobe:tcp_connect {\n//@ assert arg0 != 0\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
+		{"annotation names a parameter", "kprobe:tcp_connect {\n//@ assert sk != NULL\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
