@@ -102,7 +102,7 @@ func (x *exec) flushAnnotations(offset int) {
 // come by name, and findings point at the comment.
 func (x *exec) annotate(a annotation) {
 	saved := x.checks
-	x.checks = false // the expression's own conditions are not findings
+	x.checks = false        // the expression's own conditions are not findings
 	x.params = x.hookParams // annotations may name the hooked function's parameters
 	v := x.eval(a.expr)
 	x.checks, x.params = saved, nil

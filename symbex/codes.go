@@ -2,10 +2,11 @@ package symbex
 
 // Stable diagnostic codes of the symbolic stage.
 const (
-	CodeByteOrder     = "ken/byte-order"     // a network-order value printed, keyed or compared as host order
-	CodeDeadCondition = "ken/dead-condition" // a condition that can never be true (or never false)
-	CodeClockWrap     = "ken/clock-wrap"     // a timestamp delta that can wrap: the start may come from another thread
-	CodeAssert        = "ken/assert"         // an //@ assert that can fail
-	CodeAnnotation    = "ken/annotation"     // an //@ annotation that does not parse
-	CodeUnknown       = "ken/verify-unknown" // the solver gave up on an obligation
+	CodeByteOrder     = "ken/byte-order"        // a network-order value printed, keyed or compared as host order
+	CodeDeadCondition = "ken/dead-condition"    // a condition that can never be true (or never false)
+	CodeClockWrap     = "ken/clock-wrap"        // a timestamp delta that can wrap: the start may come from another thread
+	CodeAssert        = "ken/assert"            // an //@ assert that can fail
+	CodeReadDeleted   = "ken/read-after-delete" // a map element read where it was just deleted: always 0
+	CodeAnnotation    = "ken/annotation"        // an //@ annotation that does not parse
+	CodeUnknown       = "ken/verify-unknown"    // the solver gave up on an obligation
 )

@@ -368,17 +368,40 @@ func (x *exec) readMap(m *syntax.MapExpr) value {
 		return x.fresh(m.Name, 64)
 	}
 	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), fromMap: m.Name, syms: key.syms}
+	x.checkNotDeleted(m, key)
 	return v
 }
 
+// checkNotDeleted reports a read of an element that is deleted on every
+// path to it: the read is always 0, which is never what was meant.
+func (x *exec) checkNotDeleted(m *syntax.MapExpr, key value) {
+	present, ok := x.present[m.Name]
+	if !ok || !x.checks {
+		return
+	}
+	if verdict, _ := x.check(x.v.z.Not(x.v.z.Select(present, key.e))); verdict == Proved {
+		x.add(Obligation{Code: CodeReadDeleted, Span: span(m), Verdict: Refuted,
+			Claim:          m.Name + " holds an element for this key here",
+			Counterexample: "it was deleted before this read on every path, so the read is always 0; read it before the delete"})
+	}
+}
+
 func (x *exec) writeMap(m *syntax.MapExpr, val value) {
+	x.storeMap(m, val, true)
+}
+
+// storeMap writes or (exists false) deletes one element.
+func (x *exec) storeMap(m *syntax.MapExpr, val value, exists bool) {
 	x.written[m.Name] = true
 	key, ok := x.mapKey(m)
 	if !ok {
 		x.havocMap(m.Name)
 		return
 	}
-	x.maps[m.Name] = x.v.z.Store(x.mapArray(m.Name), key.e, val.e)
+	arr := x.mapArray(m.Name)
+	z := x.v.z
+	x.maps[m.Name] = z.Store(arr, key.e, val.e)
+	x.present[m.Name] = z.Store(x.present[m.Name], key.e, z.BoolVal(exists))
 }
 
 // deleteCall models delete(@m[k]) and delete(@m, k): the key reads as zero.
@@ -393,5 +416,5 @@ func (x *exec) deleteCall(e *syntax.CallExpr) {
 	if len(e.Args) == 2 {
 		m = &syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: e.Args[1:], Rbrack: m.Rbrack}
 	}
-	x.writeMap(m, value{e: x.v.z.BVVal(0, 64)})
+	x.storeMap(m, value{e: x.v.z.BVVal(0, 64)}, false)
 }

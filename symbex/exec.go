@@ -46,6 +46,7 @@ type exec struct {
 	vars        map[*sema.Var]value
 	varsByName  map[string]value
 	maps        map[string]z3.Expr // arrays from 64-bit keys to 64-bit values
+	present     map[string]z3.Expr // arrays from keys to whether the element exists
 	builtins    map[string]value
 	fields      map[string]value
 	entry       *exec           // the paired entry probe's execution, if any
@@ -65,7 +66,7 @@ func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
 	execCount++
 	x := &exec{
 		v: v, probe: p, checks: checks, pc: v.z.BoolVal(true),
-		vars: map[*sema.Var]value{}, varsByName: map[string]value{}, maps: map[string]z3.Expr{},
+		vars: map[*sema.Var]value{}, varsByName: map[string]value{}, maps: map[string]z3.Expr{}, present: map[string]z3.Expr{},
 		builtins: map[string]value{}, fields: map[string]value{}, written: map[string]bool{}, id: execCount,
 	}
 	if checks {
@@ -80,6 +81,9 @@ func (x *exec) pairWith(e *exec) {
 	x.entry = e
 	for name, arr := range e.maps {
 		x.maps[name] = arr
+	}
+	for name, arr := range e.present {
+		x.present[name] = arr
 	}
 	for _, id := range []string{"tid", "pid", "uid", "gid", "cgroup"} {
 		if b, ok := e.builtins[id]; ok {
@@ -168,13 +172,17 @@ func (x *exec) ifStmt(e *syntax.IfExpr) {
 
 // state is what branches change.
 type state struct {
-	vars  map[*sema.Var]value
-	named map[string]value
-	maps  map[string]z3.Expr
+	vars    map[*sema.Var]value
+	named   map[string]value
+	maps    map[string]z3.Expr
+	present map[string]z3.Expr
 }
 
 func (x *exec) snapshot() state {
-	s := state{vars: map[*sema.Var]value{}, named: map[string]value{}, maps: map[string]z3.Expr{}}
+	s := state{vars: map[*sema.Var]value{}, named: map[string]value{}, maps: map[string]z3.Expr{}, present: map[string]z3.Expr{}}
+	for k, v := range x.present {
+		s.present[k] = v
+	}
 	for k, v := range x.vars {
 		s.vars[k] = v
 	}
@@ -188,7 +196,7 @@ func (x *exec) snapshot() state {
 }
 
 func (x *exec) restore(s state) {
-	x.vars, x.varsByName, x.maps = s.vars, s.named, s.maps
+	x.vars, x.varsByName, x.maps, x.present = s.vars, s.named, s.maps, s.present
 }
 
 // merge joins the then-state with the current (else) state under c.
@@ -213,6 +221,13 @@ func (x *exec) merge(c z3.Expr, then state) {
 			x.maps[k] = z.Ite(c, ta, ea)
 		} else {
 			x.maps[k] = ta
+		}
+	}
+	for k, ta := range then.present {
+		if ea, ok := x.present[k]; ok {
+			x.present[k] = z.Ite(c, ta, ea)
+		} else {
+			x.present[k] = ta
 		}
 	}
 }
@@ -272,7 +287,9 @@ func (x *exec) havocAssigned(s syntax.Stmt) {
 }
 
 func (x *exec) havocMap(name string) {
-	x.maps[name] = x.v.z.Fresh(name, x.v.z.ArraySort(x.v.z.BVSort(64), x.v.z.BVSort(64)))
+	z := x.v.z
+	x.maps[name] = z.Fresh(name, z.ArraySort(z.BVSort(64), z.BVSort(64)))
+	x.present[name] = z.Fresh(name+"?", z.ArraySort(z.BVSort(64), z.BoolSort()))
 }
 
 // setVar assigns a scratch variable.

@@ -62,6 +62,7 @@ func TestChecks(t *testing.T) {
 		{"contract: sk is never NULL", "kprobe:tcp_connect /arg0 == 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
 		{"contract assumed in an assert", "kprobe:tcp_connect {\n//@ assert arg0 != 0\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"annotation names a parameter", "kprobe:tcp_connect {\n//@ assert sk != NULL\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
+		{"read after delete", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read { delete(@start[tid]); @ns = hist(nsecs - @start[tid]); }", symbex.CodeReadDeleted, symbex.Refuted, "always 0"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
