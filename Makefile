@@ -12,7 +12,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
 
 .DEFAULT_GOAL := build
 
-.PHONY: help setup build test bench bench-agreement bench-mutants lint fuzz demo bpftrace clean
+.PHONY: help setup build test bench bench-agreement bench-mutants bench-mutation lint fuzz demo bpftrace clean
 
 help:
 	@echo "make setup     install the Debian packages ken needs (.ci/setup; root, or sudo)"
@@ -23,6 +23,8 @@ help:
 	@echo "               KEN_BPFTRACE=bpftrace-0.23, AGREEMENT_FLAGS=e.g. -runs 5 -json out.json)"
 	@echo "make bench-mutants  compare ken with bpftrace on single-edit mutants of the corpus's"
 	@echo "               ok programs (root; MUTANTS_DIR, MUTANTS_FLAGS=e.g. -seed 2 -per-file 6)"
+	@echo "make bench-mutation  score the symbolic verifier on semantic mutants of the ok programs"
+	@echo "               (root; MUTATION_FLAGS=e.g. -seed 2 -per-file 0 -o DIR -json out.json)"
 	@echo "make lint      check formatting (gofmt) and go vet"
 	@echo "make fuzz      fuzz the parser for 60 s"
 	@echo "make demo      run ken check and ken fmt -d on examples/*.bt"
@@ -63,6 +65,14 @@ bench-mutants:
 	rm -rf $(MUTANTS_DIR)
 	$(GO) run ./tools/mutate -o $(MUTANTS_DIR) $(MUTANTS_FLAGS) $$(grep -l '^// bpftrace-0.23: ok' analysis/testdata/valid/*.bt)
 	$(GO) run ./tools/agreement -bpftrace $(KEN_BPFTRACE) -root $(KEN_BPFTRACE_ROOT) -kernel analysis/kernel/testdata/vmlinux-snapshot.ken -runs 3 $(AGREEMENT_FLAGS) $(MUTANTS_DIR)
+
+# Semantic mutants of the ok programs (tools/semmutate) that ken accepts
+# and bpftrace still compiles: the share the symbolic verifier flags, its
+# false alarms on the originals and its time. Not part of make test.
+MUTATION_FLAGS ?=
+
+bench-mutation:
+	$(GO) run ./tools/semmutate -bpftrace $(KEN_BPFTRACE) -root $(KEN_BPFTRACE_ROOT) -kernel analysis/kernel/testdata/vmlinux-snapshot.ken $(MUTATION_FLAGS) analysis/testdata/valid
 
 lint:
 	@unformatted=$$(gofmt -l .) || exit 1; \
