@@ -98,16 +98,63 @@ func unparen(e syntax.Expr) syntax.Expr {
 	}
 }
 
+// storedKey is one key a probe stored a map element under.
+type storedKey struct {
+	key value
+	at  *syntax.MapExpr
+}
+
+// checkEntryKey checks, in a return probe, a read of a map its entry probe
+// stores: the read must use the key the entry stored under, or it reads
+// another thread's element (pid for tid is the classic slip).
+func (x *exec) checkEntryKey(m *syntax.MapExpr, key value) {
+	if !x.checks || x.entry == nil || len(x.entry.stored[m.Name]) == 0 {
+		return
+	}
+	z := x.v.z
+	var same []z3.Expr
+	syms := append([]*symbol{}, key.syms...)
+	for _, k := range x.entry.stored[m.Name] {
+		same = append(same, key.e.Eq(k.key.e))
+	}
+	verdict, model := x.check(z.Implies(x.entryRan, z.Or(same...)))
+	if verdict != Refuted {
+		return
+	}
+	first := x.entry.stored[m.Name][0]
+	for _, k := range x.entry.stored[m.Name] {
+		syms = append(syms, k.key.syms...)
+	}
+	x.add(Obligation{Code: CodeEntryKey, Span: span(m), Verdict: Refuted,
+		Claim: fmt.Sprintf("%s is read under the key the entry probe stored it under", m.Name),
+		Counterexample: fmt.Sprintf("when %s the keys differ, so this reads another thread's element (or nothing)",
+			x.describeModel(model, syms)),
+		Related: []diag.Related{{Span: span(first.at), Message: "where the entry probe stores it"}},
+	})
+}
+
 // checkClockDelta checks nsecs - @start[key] in a return probe whose entry
 // probe stored the start: the start must be this thread's, so the delta
 // cannot wrap. Elsewhere ken knows nothing of who stored the start and
 // makes no claim.
-func (x *exec) checkClockDelta(at syntax.Expr, a, b value) {
+func (x *exec) checkClockDelta(at, start syntax.Expr, a, b value) {
 	if !a.clock || b.fromMap == "" || x.entry == nil || !x.entry.written[b.fromMap] {
 		return
 	}
+	if !x.entryDeletes[b.fromMap] {
+		// Without the return probe's delete, stale elements of earlier
+		// calls may remain: ken cannot say whether the start exists.
+	} else if verdict, _ := x.check(x.v.z.Or(b.e.NE(x.v.z.BVVal(0, 64)), x.v.z.Select(x.present[b.fromMap], b.fromKey))); verdict == Refuted {
+		x.add(Obligation{Code: CodeClockWrap, Span: span(at), Verdict: Refuted,
+			Claim:          fmt.Sprintf("the start read from %s exists", b.fromMap),
+			Counterexample: fmt.Sprintf("when the entry probe did not run for this call (attached mid-call, or its predicate failed), %s is 0 and the difference is the time since boot; guard the probe with /%s/", b.fromMap, literalText(x, start)),
+			Related:        []diag.Related{{Span: span(x.entry.probe.Decl.AttachPoints[0]), Message: "the entry probe that stores the start"}}})
+		return
+	}
 	claim := fmt.Sprintf("the start read from %s is this thread's, earlier than now", b.fromMap)
-	verdict, model := x.check(a.e.UGE(b.e))
+	// Stale starts of earlier calls are from the past too: only a start
+	// stored by this call's entry under another key can be in the future.
+	verdict, model := x.check(x.v.z.Implies(x.entryRan, a.e.UGE(b.e)))
 	o := Obligation{Code: CodeClockWrap, Span: span(at), Claim: claim, Verdict: verdict}
 	if verdict == Refuted {
 		o.Claim = "this time difference can wrap around"

@@ -6,6 +6,7 @@ const (
 	CodeDeadCondition = "ken/dead-condition"    // a condition that can never be true (or never false)
 	CodeClockWrap     = "ken/clock-wrap"        // a timestamp delta that can wrap: the start may come from another thread
 	CodeAssert        = "ken/assert"            // an //@ assert that can fail
+	CodeEntryKey      = "ken/entry-key"         // a return probe reads under another key than its entry probe stored
 	CodeReadDeleted   = "ken/read-after-delete" // a map element read where it was just deleted: always 0
 	CodeAnnotation    = "ken/annotation"        // an //@ annotation that does not parse
 	CodeUnknown       = "ken/verify-unknown"    // the solver gave up on an obligation

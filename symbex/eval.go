@@ -98,6 +98,10 @@ func (x *exec) builtin(name string) value {
 	}
 	b := x.fresh(name, bits)
 	b.clock = name == "nsecs" || name == "elapsed"
+	if b.clock {
+		// A clock read is never 0: the kernel has been up for a while.
+		x.assumptions = append(x.assumptions, b.e.NE(x.v.z.BVVal(0, 64)))
+	}
 	x.builtins[name] = b
 	return b
 }
@@ -260,7 +264,7 @@ func (x *exec) arith(op syntax.Token, a, b value, ex, ey syntax.Expr) value {
 		out.e = a.e.Add(b.e)
 	case syntax.Minus:
 		out.e = a.e.Sub(b.e)
-		x.checkClockDelta(ex, a, b)
+		x.checkClockDelta(ex, ey, a, b)
 	case syntax.Star:
 		out.e = a.e.Mul(b.e)
 	case syntax.Slash:
@@ -307,6 +311,10 @@ func (x *exec) call(e *syntax.CallExpr) value {
 	case "delete":
 		x.deleteCall(e)
 		return x.fresh("none", 64)
+	case "has_key":
+		if v, ok := x.hasKey(e); ok {
+			return v
+		}
 	}
 	for _, a := range e.Args {
 		if _, isMap := a.(*syntax.MapExpr); !isMap {
@@ -367,8 +375,9 @@ func (x *exec) readMap(m *syntax.MapExpr) value {
 	if !ok {
 		return x.fresh(m.Name, 64)
 	}
-	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), fromMap: m.Name, syms: key.syms}
+	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), fromMap: m.Name, fromKey: key.e, syms: key.syms}
 	x.checkNotDeleted(m, key)
+	x.checkEntryKey(m, key)
 	return v
 }
 
@@ -400,8 +409,28 @@ func (x *exec) storeMap(m *syntax.MapExpr, val value, exists bool) {
 	}
 	arr := x.mapArray(m.Name)
 	z := x.v.z
+	if exists {
+		x.stored[m.Name] = append(x.stored[m.Name], storedKey{key: key, at: m})
+	}
 	x.maps[m.Name] = z.Store(arr, key.e, val.e)
 	x.present[m.Name] = z.Store(x.present[m.Name], key.e, z.BoolVal(exists))
+}
+
+// hasKey models has_key(@m, k): whether the element exists.
+func (x *exec) hasKey(e *syntax.CallExpr) (value, bool) {
+	if len(e.Args) != 2 {
+		return value{}, false
+	}
+	m, ok := e.Args[0].(*syntax.MapExpr)
+	if !ok {
+		return value{}, false
+	}
+	key, ok := x.mapKey(&syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: e.Args[1:], Rbrack: m.Rbrack})
+	if !ok {
+		return value{}, false
+	}
+	x.mapArray(m.Name)
+	return x.truth(x.v.z.Select(x.present[m.Name], key.e)), true
 }
 
 // deleteCall models delete(@m[k]) and delete(@m, k): the key reads as zero.

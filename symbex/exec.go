@@ -24,8 +24,10 @@ type value struct {
 	net *netField
 	// clock is set for a read of a monotonic clock (nsecs, elapsed).
 	clock bool
-	// fromMap is the map a value was read from, for clock deltas.
+	// fromMap and fromKey say which element a value was read from, for
+	// clock deltas.
 	fromMap string
+	fromKey z3.Expr
 	syms    []*symbol
 }
 
@@ -38,26 +40,30 @@ type netField struct {
 
 // exec executes one probe.
 type exec struct {
-	v           *verifier
-	probe       *sema.Probe
-	checks      bool // record obligations (false when replaying an entry probe)
-	pc          z3.Expr
-	assumptions []z3.Expr
-	vars        map[*sema.Var]value
-	varsByName  map[string]value
-	maps        map[string]z3.Expr // arrays from 64-bit keys to 64-bit values
-	present     map[string]z3.Expr // arrays from keys to whether the element exists
-	builtins    map[string]value
-	fields      map[string]value
-	entry       *exec           // the paired entry probe's execution, if any
-	written     map[string]bool // maps this probe writes
-	loops       int
-	pending     []annotation // annotations of this probe not yet reached
-	id          int
-	solver      *z3.Solver        // reused by every query of the probe, in push/pop scopes
-	params      map[string]string // while evaluating a contract: parameter name to argN
-	contract    []string          // the contract conditions assumed for this probe
-	hookParams  map[string]string // the hooked function's parameter names, for annotations
+	v            *verifier
+	probe        *sema.Probe
+	checks       bool // record obligations (false when replaying an entry probe)
+	pc           z3.Expr
+	assumptions  []z3.Expr
+	vars         map[*sema.Var]value
+	varsByName   map[string]value
+	maps         map[string]z3.Expr // arrays from 64-bit keys to 64-bit values
+	present      map[string]z3.Expr // arrays from keys to whether the element exists
+	builtins     map[string]value
+	fields       map[string]value
+	entry        *exec                  // the paired entry probe's execution, if any
+	written      map[string]bool        // maps this probe writes
+	stored       map[string][]storedKey // the keys this probe stores each map under
+	initial      map[string]mapState    // each map as it was when the probe began
+	entryDeletes map[string]bool        // maps a return probe deletes: their entry elements do not outlive a call
+	entryRan     z3.Expr                // true when the paired entry probe ran for this call
+	loops        int
+	pending      []annotation // annotations of this probe not yet reached
+	id           int
+	solver       *z3.Solver        // reused by every query of the probe, in push/pop scopes
+	params       map[string]string // while evaluating a contract: parameter name to argN
+	contract     []string          // the contract conditions assumed for this probe
+	hookParams   map[string]string // the hooked function's parameter names, for annotations
 }
 
 var execCount int
@@ -68,6 +74,7 @@ func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
 		v: v, probe: p, checks: checks, pc: v.z.BoolVal(true),
 		vars: map[*sema.Var]value{}, varsByName: map[string]value{}, maps: map[string]z3.Expr{}, present: map[string]z3.Expr{},
 		builtins: map[string]value{}, fields: map[string]value{}, written: map[string]bool{}, id: execCount,
+		stored: map[string][]storedKey{}, initial: map[string]mapState{},
 	}
 	if checks {
 		x.pending = v.annotationsIn(p.Decl)
@@ -77,13 +84,31 @@ func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
 
 // pairWith makes x the return half of e's function call: the same thread
 // (ids shared), a later time, and the maps as e left them.
-func (x *exec) pairWith(e *exec) {
-	x.entry = e
+//
+// The entry probe may not have run for this call: the probe was attached
+// while the function was already running, or the entry's predicate
+// failed. Then the maps are as they were before the entry. For a map the
+// return probe deletes, the element the entry would store is absent then:
+// the previous return of this thread deleted it.
+func (x *exec) pairWith(e *exec, deletes map[string]bool) {
+	x.entry, x.entryDeletes = e, deletes
+	z := x.v.z
+	ran := z.And(z.Fresh("entry ran", z.BoolSort()), e.pc)
+	x.entryRan = ran
 	for name, arr := range e.maps {
-		x.maps[name] = arr
-	}
-	for name, arr := range e.present {
-		x.present[name] = arr
+		before, known := e.initial[name]
+		if !known {
+			x.maps[name], x.present[name] = arr, e.present[name]
+			continue
+		}
+		x.maps[name] = z.Ite(ran, arr, before.values)
+		x.present[name] = z.Ite(ran, e.present[name], before.present)
+		if deletes[name] {
+			for _, k := range e.stored[name] {
+				x.assumptions = append(x.assumptions,
+					z.Not(z.Select(before.present, k.key.e)), z.Select(before.values, k.key.e).Eq(z.BVVal(0, 64)))
+			}
+		}
 	}
 	for _, id := range []string{"tid", "pid", "uid", "gid", "cgroup"} {
 		if b, ok := e.builtins[id]; ok {
@@ -96,7 +121,6 @@ func (x *exec) pairWith(e *exec) {
 			x.assumptions = append(x.assumptions, later.e.UGE(b.e))
 		}
 	}
-	x.assumptions = append(x.assumptions, e.pc) // the entry probe ran (its predicate held)
 }
 
 // run executes the predicate and the body.
@@ -168,6 +192,30 @@ func (x *exec) ifStmt(e *syntax.IfExpr) {
 	}
 	x.pc = outer
 	x.merge(c, thenState)
+	// A branch that always returns leaves the rest of the probe to the
+	// other one: if (!has_key(@m, tid)) { return; } guards what follows.
+	if e.Then != nil && alwaysReturns(e.Then.Stmts) {
+		x.pc = x.v.z.And(x.pc, x.v.z.Not(c))
+	}
+	if els, ok := e.Else.(*syntax.Block); ok && alwaysReturns(els.Stmts) {
+		x.pc = x.v.z.And(x.pc, c)
+	}
+}
+
+// alwaysReturns reports whether a block ends the probe: its last statement
+// is return or exit().
+func alwaysReturns(stmts []syntax.Stmt) bool {
+	if len(stmts) == 0 {
+		return false
+	}
+	switch s := stmts[len(stmts)-1].(type) {
+	case *syntax.JumpStmt:
+		return s.Kind == "return"
+	case *syntax.ExprStmt:
+		call, ok := s.X.(*syntax.CallExpr)
+		return ok && call.Fun.Name == "exit"
+	}
+	return false
 }
 
 // state is what branches change.
@@ -290,6 +338,14 @@ func (x *exec) havocMap(name string) {
 	z := x.v.z
 	x.maps[name] = z.Fresh(name, z.ArraySort(z.BVSort(64), z.BVSort(64)))
 	x.present[name] = z.Fresh(name+"?", z.ArraySort(z.BVSort(64), z.BoolSort()))
+	if _, ok := x.initial[name]; !ok {
+		x.initial[name] = mapState{values: x.maps[name], present: x.present[name]}
+	}
+}
+
+// mapState is one map's contents: values and which keys exist.
+type mapState struct {
+	values, present z3.Expr
 }
 
 // setVar assigns a scratch variable.

@@ -55,6 +55,7 @@ func TestChecks(t *testing.T) {
 		{"contradiction", "kprobe:vfs_read { $x = arg2; if ($x > 10 && $x < 5) { @ = count(); } }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
 		{"start under another key", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read { @ns = hist(nsecs - @start[pid]); }", symbex.CodeClockWrap, symbex.Refuted, "tid ="},
 		{"start under the thread id", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read /@start[tid]/ { @ns = hist(nsecs - @start[tid]); delete(@start[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
+		{"start may be missing", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read { @ns = hist(nsecs - @start[tid]); delete(@start[tid]); }", symbex.CodeClockWrap, symbex.Refuted, "guard the probe with /@start[tid]/"},
 		{"syscall pair", "tracepoint:syscalls:sys_enter_read { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read { @ns = hist(nsecs - @s[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
 		{"assert holds", "kprobe:vfs_read { $x = 5;\n//@ assert $x == 5\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"assert fails", "kprobe:vfs_read { $x = arg2;\n//@ assert $x < 100\n@ = count(); }", symbex.CodeAssert, symbex.Refuted, "arg2"},
@@ -62,6 +63,7 @@ func TestChecks(t *testing.T) {
 		{"contract: sk is never NULL", "kprobe:tcp_connect /arg0 == 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
 		{"contract assumed in an assert", "kprobe:tcp_connect {\n//@ assert arg0 != 0\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"annotation names a parameter", "kprobe:tcp_connect {\n//@ assert sk != NULL\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
+		{"saved argument read under pid", "kprobe:vfs_read { @buf[tid] = arg1; }\nkretprobe:vfs_read { printf(\"%d\\n\", @buf[pid]); delete(@buf[tid]); }", symbex.CodeEntryKey, symbex.Refuted, "another thread"},
 		{"read after delete", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read { delete(@start[tid]); @ns = hist(nsecs - @start[tid]); }", symbex.CodeReadDeleted, symbex.Refuted, "always 0"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}

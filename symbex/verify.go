@@ -161,9 +161,23 @@ func (v *verifier) verifyProbe(p *sema.Probe) {
 	if entry := v.entryOf(p); entry != nil {
 		e := v.newExec(entry, false)
 		e.run()
-		x.pairWith(e)
+		x.pairWith(e, deletedMaps(p.Decl))
 	}
 	x.run()
+}
+
+// deletedMaps lists the maps a probe deletes elements of.
+func deletedMaps(p *syntax.Probe) map[string]bool {
+	deleted := map[string]bool{}
+	syntax.Inspect(p, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok && call.Fun.Name == "delete" && len(call.Args) > 0 {
+			if m, ok := call.Args[0].(*syntax.MapExpr); ok {
+				deleted[m.Name] = true
+			}
+		}
+		return true
+	})
+	return deleted
 }
 
 // entryOf finds the probe that runs at the entry of the function p
