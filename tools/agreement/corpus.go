@@ -3,10 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -62,31 +58,4 @@ func firstWord(s string) string {
 		return f[0]
 	}
 	return ""
-}
-
-// collectFiles expands the command-line arguments into a sorted,
-// duplicate-free list of programs: a directory contributes its *.bt files
-// (not recursively), a file is taken as it is.
-func collectFiles(args []string) ([]string, error) {
-	var files []string
-	for _, arg := range args {
-		st, err := os.Stat(arg)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			files = append(files, arg)
-			continue
-		}
-		matches, err := filepath.Glob(filepath.Join(arg, "*.bt"))
-		if err != nil {
-			return nil, err
-		}
-		if len(matches) == 0 {
-			return nil, fmt.Errorf("%s: no .bt files", arg)
-		}
-		files = append(files, matches...)
-	}
-	slices.Sort(files)
-	return slices.Compact(files), nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/kenlsp/ken/internal/benchtool"
 )
 
 func TestClassOf(t *testing.T) {
@@ -42,7 +44,7 @@ func TestCollectFiles(t *testing.T) {
 	}
 	a, b := filepath.Join(dir, "a.bt"), filepath.Join(dir, "b.bt")
 
-	got, err := collectFiles([]string{dir, a})
+	got, err := benchtool.CollectFiles([]string{dir, a})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +52,11 @@ func TestCollectFiles(t *testing.T) {
 		t.Errorf("collectFiles = %q, want %q", got, want)
 	}
 
-	if _, err := collectFiles([]string{filepath.Join(dir, "missing")}); err == nil {
+	if _, err := benchtool.CollectFiles([]string{filepath.Join(dir, "missing")}); err == nil {
 		t.Error("collectFiles of a missing path: no error")
 	}
 	empty := t.TempDir()
-	if _, err := collectFiles([]string{empty}); err == nil {
+	if _, err := benchtool.CollectFiles([]string{empty}); err == nil {
 		t.Error("collectFiles of a directory without .bt files: no error")
 	}
 }

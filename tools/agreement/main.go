@@ -30,10 +30,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kenlsp/ken/internal/benchtool"
+
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
-	"github.com/kenlsp/ken/analysis/kernel"
 	"github.com/kenlsp/ken/analysis/source"
 )
 
@@ -129,7 +130,7 @@ func agreement(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, err := collectFiles(o.paths)
+	files, err := benchtool.CollectFiles(o.paths)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -146,10 +147,10 @@ func agreement(args []string, stdout, stderr io.Writer) error {
 	}
 
 	start := time.Now()
-	k, kdesc, err := loadKernel(o.kernel)
+	k, kdesc, err := benchtool.LoadKernel(o.kernel)
 	load := time.Since(start)
 	if err != nil {
-		return err
+		return usagef("-kernel: %v", err)
 	}
 	if k == nil {
 		fmt.Fprintf(stderr, "agreement: warning: %s\n", kdesc)
@@ -223,36 +224,6 @@ func checkBpftrace(name string) (path string, v dialect.Version, err error) {
 			name, v, unsafeEmitELF)
 	}
 	return path, v, nil
-}
-
-// loadKernel loads the snapshot at path, or the running kernel when path is
-// empty. A snapshot that cannot be read is a usage error; a running kernel
-// that cannot be read leaves ken without kernel knowledge (nil), described
-// in the returned text.
-func loadKernel(path string) (*kernel.Kernel, string, error) {
-	if path != "" {
-		k, err := kernel.ReadSnapshot(path)
-		if err != nil {
-			return nil, "", usagef("-kernel: %v", err)
-		}
-		if k == nil {
-			return nil, "none (" + path + " gave no kernel)", nil
-		}
-		return k, describeKernel(k), nil
-	}
-	k, err := kernel.Live()
-	switch {
-	case err != nil:
-		return nil, fmt.Sprintf("none (reading the running kernel: %v)", err), nil
-	case k == nil:
-		return nil, "none (the running kernel is not readable)", nil
-	}
-	return k, describeKernel(k), nil
-}
-
-func describeKernel(k *kernel.Kernel) string {
-	info := k.Info()
-	return fmt.Sprintf("%s %s (%s)", info.Release, info.Machine, info.Source)
 }
 
 // checkFile runs bpftrace once and ken runs times on one file.

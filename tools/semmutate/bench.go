@@ -13,10 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kenlsp/ken/internal/benchtool"
+
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
-	"github.com/kenlsp/ken/analysis/kernel"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/pipeline"
 	"github.com/kenlsp/ken/symbex"
@@ -120,7 +121,7 @@ func semmutate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, err := collectFiles(o.paths)
+	files, err := benchtool.CollectFiles(o.paths)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -137,9 +138,9 @@ func semmutate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	k, kdesc, err := loadKernel(o.kernel)
+	k, kdesc, err := benchtool.LoadKernel(o.kernel)
 	if err != nil {
-		return err
+		return usagef("-kernel: %v", err)
 	}
 	if k == nil {
 		fmt.Fprintf(stderr, "semmutate: warning: %s\n", kdesc)
@@ -425,36 +426,6 @@ func hashString(s string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(s))
 	return h.Sum64()
-}
-
-// loadKernel loads the snapshot at path, or the running kernel when path
-// is empty. A snapshot that cannot be read is a usage error; a running
-// kernel that cannot be read leaves ken without kernel knowledge (nil),
-// described in the returned text.
-func loadKernel(path string) (*kernel.Kernel, string, error) {
-	if path != "" {
-		k, err := kernel.ReadSnapshot(path)
-		if err != nil {
-			return nil, "", usagef("-kernel: %v", err)
-		}
-		if k == nil {
-			return nil, "none (" + path + " gave no kernel)", nil
-		}
-		return k, describeKernel(k), nil
-	}
-	k, err := kernel.Live()
-	switch {
-	case err != nil:
-		return nil, fmt.Sprintf("none (reading the running kernel: %v)", err), nil
-	case k == nil:
-		return nil, "none (the running kernel is not readable)", nil
-	}
-	return k, describeKernel(k), nil
-}
-
-func describeKernel(k *kernel.Kernel) string {
-	info := k.Info()
-	return fmt.Sprintf("%s %s (%s)", info.Release, info.Machine, info.Source)
 }
 
 // isTerminal reports whether w is a character device, where progress

@@ -11,6 +11,7 @@ import (
 	"github.com/kenlsp/ken/analysis/kernel/kerneltest"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/internal/benchtool"
 )
 
 // mutations returns the programs operator op makes of src, one per
@@ -169,7 +170,7 @@ func TestOperators(t *testing.T) {
 // TestMutantsParse checks that every operator's mutants of the corpus
 // parse: the edits keep the syntax whole.
 func TestMutantsParse(t *testing.T) {
-	files, err := collectFiles([]string{"../../analysis/testdata/valid"})
+	files, err := benchtool.CollectFiles([]string{"../../analysis/testdata/valid"})
 	if err != nil {
 		t.Fatal(err)
 	}
