@@ -150,6 +150,13 @@ func (s *Server) startVerify(ctx context.Context, d *document) {
 	s.timersMu.Unlock()
 	go func() {
 		defer cancel()
+		defer func() {
+			// The verifier runs off the message loop: a panic there must
+			// not take the server down.
+			if p := recover(); p != nil {
+				s.logf("symbolic verification of %s: %v", d.uri, p)
+			}
+		}()
 		// Verification waits for a pause in typing: it is the slow stage,
 		// and a newer version cancels it anyway.
 		select {
