@@ -1,9 +1,14 @@
-// Command ken checks and formats bpftrace programs.
+// Command ken checks, verifies and formats bpftrace programs, and serves
+// editors as a language server.
 //
 // Usage:
 //
-//	ken check [--format text|json|sarif] [--kernel FILE|live|none] [--dialect VERSION] FILE...
+//	ken check [--format text|json|sarif] [--kernel FILE|live|none] [--dialect VERSION] [--no-symbex] FILE...
+//	ken verify [--kernel FILE|live|none] [--dialect VERSION] FILE...
 //	ken fmt [-w] [-l] [-d] FILE...
+//	ken kernel snapshot -o FILE | ken kernel info [--kernel FILE]
+//	ken contracts generate [-o FILE] [--kernel FILE] | ken contracts check FILE
+//	ken lsp
 //	ken version
 //	ken help [COMMAND]
 //
