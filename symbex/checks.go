@@ -134,34 +134,50 @@ func (x *exec) checkEntryKey(m *syntax.MapExpr, key value) {
 }
 
 // checkClockDelta checks nsecs - @start[key] in a return probe whose entry
-// probe stored the start: the start must be this thread's, so the delta
-// cannot wrap. Elsewhere ken knows nothing of who stored the start and
-// makes no claim.
+// probe stored the start: the start must exist (the probe is guarded
+// against calls whose entry it missed) and be this thread's, so that the
+// delta cannot wrap. Elsewhere ken knows nothing of who stored the start
+// and makes no claim.
 func (x *exec) checkClockDelta(at, start syntax.Expr, a, b value) {
 	if !a.clock || b.fromMap == "" || x.entry == nil || !x.entry.written[b.fromMap] {
 		return
 	}
-	if !x.entryDeletes[b.fromMap] {
-		// Without the return probe's delete, stale elements of earlier
-		// calls may remain: ken cannot say whether the start exists.
-	} else if verdict, _ := x.check(x.v.z.Or(b.e.NE(x.v.z.BVVal(0, 64)), x.v.z.Select(x.present[b.fromMap], b.fromKey))); verdict == Refuted {
+	if x.startMayBeMissing(b) {
 		x.add(Obligation{Code: CodeClockWrap, Span: span(at), Verdict: Refuted,
 			Claim:          fmt.Sprintf("the start read from %s exists", b.fromMap),
 			Counterexample: fmt.Sprintf("when the entry probe did not run for this call (attached mid-call, or its predicate failed), %s is 0 and the difference is the time since boot; guard the probe with /%s/", b.fromMap, literalText(x, start)),
-			Related:        []diag.Related{{Span: span(x.entry.probe.Decl.AttachPoints[0]), Message: "the entry probe that stores the start"}}})
+			Related:        x.entryRelated()})
 		return
 	}
-	claim := fmt.Sprintf("the start read from %s is this thread's, earlier than now", b.fromMap)
 	// Stale starts of earlier calls are from the past too: only a start
 	// stored by this call's entry under another key can be in the future.
 	verdict, model := x.check(x.v.z.Implies(x.entryRan, a.e.UGE(b.e)))
-	o := Obligation{Code: CodeClockWrap, Span: span(at), Claim: claim, Verdict: verdict}
+	o := Obligation{Code: CodeClockWrap, Span: span(at), Verdict: verdict,
+		Claim: fmt.Sprintf("the start read from %s is this thread's, earlier than now", b.fromMap)}
 	if verdict == Refuted {
 		o.Claim = "this time difference can wrap around"
 		o.Counterexample = fmt.Sprintf("when %s, %s is read under another key than the entry probe stored it, so the start is another thread's (or 0)", x.describeModel(model, keySymbols(x, b)), b.fromMap)
-		o.Related = []diag.Related{{Span: span(x.entry.probe.Decl.AttachPoints[0]), Message: "the entry probe that stores the start"}}
+		o.Related = x.entryRelated()
 	}
 	x.add(o)
+}
+
+// startMayBeMissing reports whether the start element can be absent where
+// it is read. Only maps the return probe deletes are judged: without the
+// delete, stale elements of earlier calls may remain, and ken cannot tell.
+func (x *exec) startMayBeMissing(b value) bool {
+	if !x.entryDeletes[b.fromMap] {
+		return false
+	}
+	z := x.v.z
+	exists := z.Or(b.e.NE(z.BVVal(0, 64)), z.Select(x.present[b.fromMap], b.fromKey))
+	verdict, _ := x.check(exists)
+	return verdict == Refuted
+}
+
+// entryRelated points at the entry probe that stores the start.
+func (x *exec) entryRelated() []diag.Related {
+	return []diag.Related{{Span: span(x.entry.probe.Decl.AttachPoints[0]), Message: "the entry probe that stores the start"}}
 }
 
 // keySymbols are the ids a counterexample about a map key should show.
