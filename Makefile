@@ -94,7 +94,7 @@ demo: build
 	@echo "== ken check --dialect 0.23 examples/mistakes.bt (unknown field, builtin out of place, bad format: exit status 1)"
 	bin/ken check --dialect 0.23 examples/mistakes.bt; test $$? -eq 1
 	@echo
-	@echo "== ken verify examples/ports.bt (the symbolic verifier: two counterexamples, exit status 1)"
+	@echo "== ken verify examples/ports.bt (the symbolic verifier: counterexamples for both mistakes, exit status 1)"
 	bin/ken verify examples/ports.bt; test $$? -eq 1
 	@echo
 	@echo "== ken check examples/broken.bt (an intentional syntax error: exit status 1)"

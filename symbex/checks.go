@@ -163,15 +163,21 @@ func (x *exec) checkClockDelta(at, start syntax.Expr, a, b value) {
 }
 
 // startMayBeMissing reports whether the start element can be absent where
-// it is read. Only maps the return probe deletes are judged: without the
-// delete, stale elements of earlier calls may remain, and ken cannot tell.
+// it is read, when it is read under the key the entry stores it under (a
+// read under another key is checkEntryKey's finding). Only maps the
+// return probe deletes are judged: without the delete, stale elements of
+// earlier calls may remain, and ken cannot tell.
 func (x *exec) startMayBeMissing(b value) bool {
 	if !x.entryDeletes[b.fromMap] {
 		return false
 	}
 	z := x.v.z
+	var sameKey []z3.Expr
+	for _, k := range x.entry.stored[b.fromMap] {
+		sameKey = append(sameKey, b.fromKey.Eq(k.key.e))
+	}
 	exists := z.Or(b.e.NE(z.BVVal(0, 64)), z.Select(x.present[b.fromMap], b.fromKey))
-	verdict, _ := x.check(exists)
+	verdict, _ := x.check(exists, z.Or(sameKey...))
 	return verdict == Refuted
 }
 
