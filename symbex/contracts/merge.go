@@ -24,73 +24,53 @@ func Merge(curated, generated *Set) *Set {
 	}
 	out := &Set{Format: Format, Kernel: generated.Kernel}
 
-	out.Functions = make([]Function, 0, len(generated.Functions)+len(curated.Functions))
-	cf := make(map[string]int, len(curated.Functions))
-	for i, f := range curated.Functions {
-		cf[f.Name] = i
-	}
-	for _, g := range generated.Functions {
-		if i, ok := cf[g.Name]; ok {
-			out.Functions = append(out.Functions, mergeFunction(curated.Functions[i], &g))
-			delete(cf, g.Name)
-			continue
-		}
-		out.Functions = append(out.Functions, cloneFunction(g))
-	}
-	for _, c := range curated.Functions {
-		if _, left := cf[c.Name]; left {
-			out.Functions = append(out.Functions, mergeFunction(c, nil))
-		}
-	}
-
-	out.Tracepoints = make([]Tracepoint, 0, len(generated.Tracepoints)+len(curated.Tracepoints))
-	ct := make(map[string]int, len(curated.Tracepoints))
-	for i, t := range curated.Tracepoints {
-		ct[t.Name] = i
-	}
-	for _, g := range generated.Tracepoints {
-		if i, ok := ct[g.Name]; ok {
-			out.Tracepoints = append(out.Tracepoints, mergeTracepoint(curated.Tracepoints[i], &g))
-			delete(ct, g.Name)
-			continue
-		}
-		out.Tracepoints = append(out.Tracepoints, cloneTracepoint(g))
-	}
-	for _, c := range curated.Tracepoints {
-		if _, left := ct[c.Name]; left {
-			out.Tracepoints = append(out.Tracepoints, mergeTracepoint(c, nil))
-		}
-	}
-
-	out.Fields = make([]FieldFact, 0, len(generated.Fields)+len(curated.Fields))
-	cff := make(map[fieldKey]int, len(curated.Fields))
-	for i, f := range curated.Fields {
-		cff[fieldKey{StructName(f.Struct), f.Field}] = i
-	}
-	for _, g := range generated.Fields {
-		key := fieldKey{StructName(g.Struct), g.Field}
-		if i, ok := cff[key]; ok {
-			c := curated.Fields[i]
-			c.Struct = key.s
-			if c.Type == "" {
-				c.Type = g.Type
-			}
-			out.Fields = append(out.Fields, c)
-			delete(cff, key)
-			continue
-		}
-		out.Fields = append(out.Fields, g)
-	}
-	for _, c := range curated.Fields {
-		key := fieldKey{StructName(c.Struct), c.Field}
-		if _, left := cff[key]; left {
-			c.Struct = key.s
-			out.Fields = append(out.Fields, c)
-		}
-	}
+	out.Functions = overlay(curated.Functions, generated.Functions,
+		func(f Function) string { return f.Name }, mergeFunction, cloneFunction)
+	out.Tracepoints = overlay(curated.Tracepoints, generated.Tracepoints,
+		func(t Tracepoint) string { return t.Name }, mergeTracepoint, cloneTracepoint)
+	out.Fields = overlay(curated.Fields, generated.Fields,
+		func(f FieldFact) fieldKey { return fieldKey{StructName(f.Struct), f.Field} }, mergeField,
+		func(f FieldFact) FieldFact { return f })
 
 	sortSet(&out.Functions, &out.Tracepoints, &out.Fields)
 	return out
+}
+
+// overlay lays the curated entries over the generated ones with the same
+// key: each generated entry is kept (cloned) or replaced by merge(curated,
+// &generated), and curated entries the kernel lacks are added through
+// merge(curated, nil).
+func overlay[T any, K comparable](curated, generated []T, key func(T) K, merge func(T, *T) T, clone func(T) T) []T {
+	out := make([]T, 0, len(generated)+len(curated))
+	left := make(map[K]int, len(curated))
+	for i, c := range curated {
+		left[key(c)] = i
+	}
+	for _, g := range generated {
+		if i, ok := left[key(g)]; ok {
+			out = append(out, merge(curated[i], &g))
+			delete(left, key(g))
+			continue
+		}
+		out = append(out, clone(g))
+	}
+	for _, c := range curated {
+		if _, ok := left[key(c)]; ok {
+			out = append(out, merge(c, nil))
+		}
+	}
+	return out
+}
+
+// mergeField lays a curated field fact over a generated one (nil when the
+// kernel lacks it), spelling the struct as the generated part does and
+// taking its type when the curated fact gives none.
+func mergeField(c FieldFact, g *FieldFact) FieldFact {
+	c.Struct = StructName(c.Struct)
+	if g != nil && c.Type == "" {
+		c.Type = g.Type
+	}
+	return c
 }
 
 // mergeFunction lays curated c over generated g (nil when the kernel does
