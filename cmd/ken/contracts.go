@@ -26,22 +26,10 @@ Run "ken contracts <command> -h" for more about a command.
 `
 
 func (c *cli) runContracts(args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(c.stderr, contractsUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "generate":
-		return c.runContractsGenerate(args[1:])
-	case "check":
-		return c.runContractsCheck(args[1:])
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, contractsUsage)
-		return exitOK
-	}
-	fmt.Fprintf(c.stderr, "ken contracts: unknown command %q\n", args[0])
-	fmt.Fprint(c.stderr, contractsUsage)
-	return exitUsage
+	return c.dispatch("contracts", contractsUsage, args, map[string]func([]string) int{
+		"generate": c.runContractsGenerate,
+		"check":    c.runContractsCheck,
+	})
 }
 
 // loadKernel reads the snapshot file, or the running kernel when file is

@@ -24,22 +24,10 @@ Run "ken kernel <command> -h" for more about a command.
 `
 
 func (c *cli) runKernel(args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(c.stderr, kernelUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "snapshot":
-		return c.runKernelSnapshot(args[1:])
-	case "info":
-		return c.runKernelInfo(args[1:])
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, kernelUsage)
-		return exitOK
-	}
-	fmt.Fprintf(c.stderr, "ken kernel: unknown command %q\n", args[0])
-	fmt.Fprint(c.stderr, kernelUsage)
-	return exitUsage
+	return c.dispatch("kernel", kernelUsage, args, map[string]func([]string) int{
+		"snapshot": c.runKernelSnapshot,
+		"info":     c.runKernelInfo,
+	})
 }
 
 func (c *cli) kernelSnapshotFlags() (*flag.FlagSet, *string) {

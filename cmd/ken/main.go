@@ -87,6 +87,26 @@ func (c *cli) run(args []string) int {
 	return exitUsage
 }
 
+// dispatch runs the subcommand of a command group such as "ken kernel":
+// usage on a help request, a usage error for a missing or unknown one.
+func (c *cli) dispatch(group, usage string, args []string, commands map[string]func([]string) int) int {
+	if len(args) == 0 {
+		fmt.Fprint(c.stderr, usage)
+		return exitUsage
+	}
+	if run, ok := commands[args[0]]; ok {
+		return run(args[1:])
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(c.stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(c.stderr, "ken %s: unknown command %q\n", group, args[0])
+	fmt.Fprint(c.stderr, usage)
+	return exitUsage
+}
+
 func (c *cli) usage(w io.Writer) {
 	fmt.Fprint(w, "ken checks and formats bpftrace programs.\n\nUsage:\n\n\tken <command> [arguments]\n\nCommands:\n\n")
 	for _, cmd := range commands {
