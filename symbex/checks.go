@@ -104,11 +104,12 @@ type storedKey struct {
 	at  *syntax.MapExpr
 }
 
-// checkEntryKey checks, in a return probe, a read of a map its entry probe
-// stores: the read must use the key the entry stored under, or it reads
-// another thread's element (pid for tid is the classic slip).
-func (x *exec) checkEntryKey(m *syntax.MapExpr, key value) {
-	if !x.checks || x.entry == nil || len(x.entry.stored[m.Name]) == 0 {
+// checkEntryKey checks, in a return probe, a read or delete of a map its
+// entry probe stores: it must use the key the entry stored under, or it
+// reads another thread's element (pid for tid is the classic slip), or
+// deletes another thread's element and leaves this one behind for ever.
+func (x *exec) checkEntryKey(m *syntax.MapExpr, key value, use string) {
+	if !x.checks || x.entry == nil || len(x.entry.stored[m.Name]) == 0 || x.entry.inexact[m.Name] {
 		return
 	}
 	z := x.v.z
@@ -125,11 +126,14 @@ func (x *exec) checkEntryKey(m *syntax.MapExpr, key value) {
 	for _, k := range x.entry.stored[m.Name] {
 		syms = append(syms, k.key.syms...)
 	}
+	consequence := "this reads another thread's element (or nothing)"
+	if use == "deleted" {
+		consequence = "this deletes another thread's element and leaves the one the entry stored in the map for good"
+	}
 	x.add(Obligation{Code: CodeEntryKey, Span: span(m), Verdict: Refuted,
-		Claim: fmt.Sprintf("%s is read under the key the entry probe stored it under", m.Name),
-		Counterexample: fmt.Sprintf("when %s the keys differ, so this reads another thread's element (or nothing)",
-			x.describeModel(model, syms)),
-		Related: []diag.Related{{Span: span(first.at), Message: "where the entry probe stores it"}},
+		Claim:          fmt.Sprintf("%s is %s under the key the entry probe stored it under", m.Name, use),
+		Counterexample: fmt.Sprintf("when %s the keys differ, so %s", x.describeModel(model, syms), consequence),
+		Related:        []diag.Related{{Span: span(first.at), Message: "where the entry probe stores it"}},
 	})
 }
 

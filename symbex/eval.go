@@ -39,8 +39,24 @@ func (x *exec) eval(e syntax.Expr) value {
 		return x.call(e)
 	case *syntax.IfExpr:
 		x.ifStmt(e)
+	default:
+		x.evalChildren(e)
 	}
 	return x.fresh("value", 64)
+}
+
+// evalChildren evaluates the operands of an expression ken does not model
+// (@m[k].0, $a[i], a string slice), for the checks of what they read.
+func (x *exec) evalChildren(e syntax.Expr) {
+	syntax.Inspect(e, func(n syntax.Node) bool {
+		if n == syntax.Node(e) {
+			return true
+		}
+		if child, ok := n.(syntax.Expr); ok {
+			x.eval(child)
+		}
+		return false
+	})
 }
 
 // typeOf is sema's type of e, or nil.
@@ -65,6 +81,9 @@ func (x *exec) truth(b z3.Expr) value {
 var builtinBits = map[string]uint{
 	"pid": 32, "tid": 32, "uid": 32, "gid": 32, "cpu": 32, "numaid": 32, "rand": 32, "cpid": 32,
 	"nsecs": 64, "elapsed": 64, "jiffies": 64, "cgroup": 64, "retval": 64,
+	// Strings and stacks stand for their value as an unknown: the same
+	// within a probe, so that @m[comm] names one element.
+	"comm": 64, "username": 64, "func": 64, "probe": 64, "kstack": 64, "ustack": 64,
 }
 
 func (x *exec) ident(e *syntax.Ident) value {
@@ -121,6 +140,9 @@ func (x *exec) variable(e *syntax.Variable) value {
 // field reads a kernel field: the same access path gives the same value
 // within the probe, and a network-order type marks the value.
 func (x *exec) field(e *syntax.FieldExpr) value {
+	if readsMap(e.X) {
+		x.eval(e.X) // for the checks of the element read (@m[k].field)
+	}
 	path := string(x.v.res.File.Text[e.Pos():e.End()])
 	if val, ok := x.fields[path]; ok {
 		return val
@@ -140,6 +162,18 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	}
 	x.fields[path] = val
 	return val
+}
+
+// readsMap reports whether e reads a map element.
+func readsMap(e syntax.Expr) bool {
+	found := false
+	syntax.Inspect(e, func(n syntax.Node) bool {
+		if _, ok := n.(*syntax.MapExpr); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // cast truncates or extends to an integer type; other casts are unknown.
@@ -317,7 +351,8 @@ func (x *exec) call(e *syntax.CallExpr) value {
 		}
 	}
 	for _, a := range e.Args {
-		if _, isMap := a.(*syntax.MapExpr); !isMap {
+		// A whole map (print(@m), clear(@m)) is no read of an element.
+		if m, isMap := a.(*syntax.MapExpr); !isMap || len(m.Keys) > 0 {
 			x.eval(a)
 		}
 	}
@@ -343,23 +378,39 @@ func byteSwap(e z3.Expr, bits uint) z3.Expr {
 	return out
 }
 
-// mapKey returns the single integer key of an access, or false for
-// accesses ken does not model (no key, several keys, non-integer keys).
-func (x *exec) mapKey(m *syntax.MapExpr) (value, bool) {
-	if len(m.Keys) != 1 {
+// mapKey returns the key of an access as one vector: the keys' 64-bit
+// values side by side. exact is false when a key is not an integer or a
+// pointer: such a key (a string, a stack) stands for its value only as an
+// unknown, equal where the same value is read, so proofs stay sound but
+// claims that keys differ are not made. ok is false for accesses ken does
+// not model (a key count that differs from the map's).
+func (x *exec) mapKey(m *syntax.MapExpr) (key value, exact, ok bool) {
+	if len(m.Keys) != x.v.keyArity(m.Name) {
 		for _, k := range m.Keys {
 			x.eval(k)
 		}
-		return value{}, false
+		return value{}, false, false
 	}
-	t := x.typeOf(m.Keys[0])
-	key := x.eval(m.Keys[0])
-	// Annotation expressions have no sema types: their keys are integers.
-	if t != nil && t.Kind != sema.Int && t.Kind != sema.Pointer {
-		return value{}, false
+	if len(m.Keys) == 0 {
+		return value{e: x.v.z.BVVal(0, 64)}, true, true
 	}
-	x.checkKeyOrder(m, key)
-	return key, true
+	exact = true
+	for i, k := range m.Keys {
+		v := x.eval(k)
+		// Annotation expressions have no sema types: their keys are integers.
+		if t := x.typeOf(k); t != nil && t.Kind != sema.Int && t.Kind != sema.Pointer {
+			exact = false
+		}
+		if i == 0 {
+			key = v
+			continue
+		}
+		key = value{e: key.e.Concat(v.e), syms: append(append([]*symbol{}, key.syms...), v.syms...)}
+	}
+	if len(m.Keys) == 1 {
+		x.checkKeyOrder(m, key)
+	}
+	return key, exact, true
 }
 
 func (x *exec) mapArray(name string) z3.Expr {
@@ -371,13 +422,18 @@ func (x *exec) mapArray(name string) z3.Expr {
 }
 
 func (x *exec) readMap(m *syntax.MapExpr) value {
-	key, ok := x.mapKey(m)
+	key, exact, ok := x.mapKey(m)
 	if !ok {
 		return x.fresh(m.Name, 64)
 	}
-	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), fromMap: m.Name, fromKey: key.e, syms: key.syms}
+	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), syms: key.syms}
+	if exact {
+		v.fromMap, v.fromKey = m.Name, key.e
+	}
 	x.checkNotDeleted(m, key)
-	x.checkEntryKey(m, key)
+	if exact {
+		x.checkEntryKey(m, key, "read")
+	}
 	return v
 }
 
@@ -402,15 +458,22 @@ func (x *exec) writeMap(m *syntax.MapExpr, val value) {
 // storeMap writes or (exists false) deletes one element.
 func (x *exec) storeMap(m *syntax.MapExpr, val value, exists bool) {
 	x.written[m.Name] = true
-	key, ok := x.mapKey(m)
+	key, exact, ok := x.mapKey(m)
 	if !ok {
 		x.havocMap(m.Name)
 		return
 	}
 	arr := x.mapArray(m.Name)
 	z := x.v.z
-	if exists {
+	switch {
+	case exists && exact:
 		x.stored[m.Name] = append(x.stored[m.Name], storedKey{key: key, at: m})
+	case exists:
+		// A store under a key ken cannot compare makes every claim
+		// about this map's keys unsafe.
+		x.inexact[m.Name] = true
+	case exact:
+		x.checkEntryKey(m, key, "deleted")
 	}
 	x.maps[m.Name] = z.Store(arr, key.e, val.e)
 	x.present[m.Name] = z.Store(x.present[m.Name], key.e, z.BoolVal(exists))
@@ -425,7 +488,7 @@ func (x *exec) hasKey(e *syntax.CallExpr) (value, bool) {
 	if !ok {
 		return value{}, false
 	}
-	key, ok := x.mapKey(&syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: e.Args[1:], Rbrack: m.Rbrack})
+	key, _, ok := x.mapKey(&syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: e.Args[1:], Rbrack: m.Rbrack})
 	if !ok {
 		return value{}, false
 	}

@@ -54,6 +54,7 @@ type exec struct {
 	entry        *exec                  // the paired entry probe's execution, if any
 	written      map[string]bool        // maps this probe writes
 	stored       map[string][]storedKey // the keys this probe stores each map under
+	inexact      map[string]bool        // maps this probe stores under keys ken cannot compare
 	initial      map[string]mapState    // each map as it was when the probe began
 	entryDeletes map[string]bool        // maps a return probe deletes: their entry elements do not outlive a call
 	entryRan     z3.Expr                // true when the paired entry probe ran for this call
@@ -74,7 +75,7 @@ func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
 		v: v, probe: p, checks: checks, pc: v.z.BoolVal(true),
 		vars: map[*sema.Var]value{}, varsByName: map[string]value{}, maps: map[string]z3.Expr{}, present: map[string]z3.Expr{},
 		builtins: map[string]value{}, fields: map[string]value{}, written: map[string]bool{}, id: execCount,
-		stored: map[string][]storedKey{}, initial: map[string]mapState{},
+		stored: map[string][]storedKey{}, inexact: map[string]bool{}, initial: map[string]mapState{},
 	}
 	if checks {
 		x.pending = v.annotationsIn(p.Decl)
@@ -83,14 +84,15 @@ func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
 }
 
 // pairWith makes x the return half of e's function call: the same thread
-// (ids shared), a later time, and the maps as e left them.
+// (ids shared; the CPU too when oneCPU), a later time, and the maps as e
+// left them.
 //
 // The entry probe may not have run for this call: the probe was attached
 // while the function was already running, or the entry's predicate
 // failed. Then the maps are as they were before the entry. For a map the
 // return probe deletes, the element the entry would store is absent then:
 // the previous return of this thread deleted it.
-func (x *exec) pairWith(e *exec, deletes map[string]bool) {
+func (x *exec) pairWith(e *exec, deletes map[string]bool, oneCPU bool) {
 	x.entry, x.entryDeletes = e, deletes
 	z := x.v.z
 	ran := z.And(z.Fresh("entry ran", z.BoolSort()), e.pc)
@@ -110,7 +112,11 @@ func (x *exec) pairWith(e *exec, deletes map[string]bool) {
 			}
 		}
 	}
-	for _, id := range []string{"tid", "pid", "uid", "gid", "cgroup"} {
+	shared := []string{"tid", "pid", "uid", "gid", "cgroup"}
+	if oneCPU {
+		shared = append(shared, "cpu", "numaid")
+	}
+	for _, id := range shared {
 		if b, ok := e.builtins[id]; ok {
 			x.builtins[id] = b
 		}
@@ -283,6 +289,9 @@ func (x *exec) merge(c z3.Expr, then state) {
 // loop havocs what the body assigns, then checks the body once in that
 // state, which covers every iteration.
 func (x *exec) loop(s syntax.Stmt) {
+	if w, ok := s.(*syntax.WhileStmt); ok {
+		x.firstIteration(w)
+	}
 	x.havocAssigned(s)
 	x.loops++
 	switch s := s.(type) {
@@ -307,6 +316,19 @@ func (x *exec) loop(s syntax.Stmt) {
 	}
 	x.loops--
 	x.havocAssigned(s)
+}
+
+// firstIteration checks that a while loop's condition can hold when the
+// loop is reached: a loop that can never start is dead code. Later
+// iterations are not judged (the loop's variables are unknown there).
+func (x *exec) firstIteration(w *syntax.WhileStmt) {
+	if !x.checks || x.loops > 0 {
+		return
+	}
+	x.checks = false
+	c := x.eval(w.Cond).e.NE(x.v.z.BVVal(0, 64))
+	x.checks = true
+	x.conditionCheck(w.Cond, c)
 }
 
 // havocAssigned gives every variable and map the statement assigns a fresh
@@ -336,8 +358,9 @@ func (x *exec) havocAssigned(s syntax.Stmt) {
 
 func (x *exec) havocMap(name string) {
 	z := x.v.z
-	x.maps[name] = z.Fresh(name, z.ArraySort(z.BVSort(64), z.BVSort(64)))
-	x.present[name] = z.Fresh(name+"?", z.ArraySort(z.BVSort(64), z.BoolSort()))
+	keys := z.BVSort(64 * uint(max(1, x.v.keyArity(name))))
+	x.maps[name] = z.Fresh(name, z.ArraySort(keys, z.BVSort(64)))
+	x.present[name] = z.Fresh(name+"?", z.ArraySort(keys, z.BoolSort()))
 	if _, ok := x.initial[name]; !ok {
 		x.initial[name] = mapState{values: x.maps[name], present: x.present[name]}
 	}

@@ -65,6 +65,14 @@ func TestChecks(t *testing.T) {
 		{"annotation names a parameter", "kprobe:tcp_connect {\n//@ assert sk != NULL\n@ = count(); }", symbex.CodeAssert, symbex.Proved, ""},
 		{"saved argument read under pid", "kprobe:vfs_read { @buf[tid] = arg1; }\nkretprobe:vfs_read { printf(\"%d\\n\", @buf[pid]); delete(@buf[tid]); }", symbex.CodeEntryKey, symbex.Refuted, "another thread"},
 		{"read after delete", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read { delete(@start[tid]); @ns = hist(nsecs - @start[tid]); }", symbex.CodeReadDeleted, symbex.Refuted, "always 0"},
+		{"delete under another key", "kprobe:vfs_read { @buf[tid] = arg1; }\nkretprobe:vfs_read { printf(\"%d\\n\", @buf[tid]); delete(@buf[pid]); }", symbex.CodeEntryKey, symbex.Refuted, "leaves the one the entry stored"},
+		{"read after delete under two keys", "tracepoint:block:block_rq_issue { @s[args.dev, args.sector] = nsecs; delete(@s[args.dev, args.sector]); printf(\"%d\\n\", @s[args.dev, args.sector]); }", symbex.CodeReadDeleted, symbex.Refuted, "always 0"},
+		{"read after delete under comm", "kprobe:vfs_read { @n[comm] = count(); delete(@n[comm]); if (@n[comm] > 10) { printf(\"busy\\n\"); } }", symbex.CodeReadDeleted, symbex.Refuted, "always 0"},
+		{"read after delete inside a call", "kprobe:vfs_read { @a[tid] = arg1; delete(@a[tid]); printf(\"%s\\n\", ntop(2, @a[tid])); }", symbex.CodeReadDeleted, symbex.Refuted, "always 0"},
+		{"read after delete of a tuple element", "kprobe:vfs_read { @t[tid] = (arg1, arg2); delete(@t[tid]); printf(\"%d\\n\", @t[tid].0); }", symbex.CodeReadDeleted, symbex.Refuted, "always 0"},
+		{"loop that never starts", "kprobe:vfs_read { $i = 0; while ($i >= 5) { $i++; } @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
+		{"irq handler pair", "tracepoint:irq:irq_handler_entry { @s[tid] = nsecs; }\ntracepoint:irq:irq_handler_exit { @ns = hist(nsecs - @s[pid]); }", symbex.CodeClockWrap, symbex.Refuted, "tid ="},
+		{"reclaim pair", "tracepoint:vmscan:mm_vmscan_direct_reclaim_begin { @s[tid] = nsecs; }\ntracepoint:vmscan:mm_vmscan_direct_reclaim_end /@s[tid]/ { @ns = hist(nsecs - @s[tid]); delete(@s[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
@@ -89,6 +97,14 @@ func TestNoClaim(t *testing.T) {
 		sock + "\t$p = $sk->__sk_common.skc_dport;\n\tprintf(\"%d\\n\", $p & 0xff);\n}",
 		"tracepoint:block:block_rq_issue { @s[args.sector] = nsecs; }\ntracepoint:block:block_rq_complete { @ns = hist(nsecs - @s[args.sector]); }",
 		"kprobe:vfs_read /pid == 1/ { @ = count(); }",
+		// Keys ken cannot compare (strings) make no entry-key claim.
+		"kprobe:vfs_read { @f[str(arg1)] = nsecs; }\nkprobe:vfs_write { @f[comm] = 1; }\nkretprobe:vfs_read { @ns = hist(nsecs - @f[comm]); delete(@f[comm]); }",
+		// A loop that runs: its condition holds on entry.
+		"kprobe:vfs_read { $i = 0; while ($i < 5) { $i++; } @ = count(); }",
+		// A softirq runs on one CPU from entry to exit: cpu is a fine key.
+		"tracepoint:irq:softirq_entry { @s[cpu] = nsecs; }\ntracepoint:irq:softirq_exit /@s[cpu]/ { @ns = hist(nsecs - @s[cpu]); delete(@s[cpu]); }",
+		// block_io_start completes elsewhere: no pairing, no claim.
+		"tracepoint:block:block_io_start { @s[tid] = nsecs; }\ntracepoint:block:block_io_done { @ns = hist(nsecs - @s[pid]); }",
 	} {
 		for _, o := range verify(t, src).Obligations {
 			if o.Verdict == symbex.Refuted {

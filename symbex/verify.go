@@ -141,6 +141,69 @@ type verifier struct {
 	annotations      []annotation
 	annotationErrors []Obligation
 	contracts        *contracts.Set
+	arity            map[string]int // each map's number of keys, as the file uses it
+}
+
+// keyArity is the number of keys the file's accesses of a map use; -1
+// when they disagree (sema reports that), so that no access is modelled.
+func (v *verifier) keyArity(name string) int {
+	if v.arity == nil {
+		v.arity = mapArities(v.res.AST)
+	}
+	if n, ok := v.arity[name]; ok {
+		return n
+	}
+	return -1
+}
+
+// mapArities scans every map access of a file, including delete(@m, k)
+// and has_key(@m, k), which name the keys as arguments. A map named whole
+// as an argument (print(@m), clear(@m)) says nothing about its keys.
+func mapArities(file *syntax.File) map[string]int {
+	arity := map[string]int{}
+	var visit func(n syntax.Node) bool
+	visit = func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CallExpr:
+			args := n.Args
+			if m, ok := keyedByArgs(n); ok {
+				noteArity(arity, m.Name, len(args)-1)
+				args = args[1:]
+			}
+			for _, a := range args {
+				if m, ok := a.(*syntax.MapExpr); !ok || len(m.Keys) > 0 {
+					syntax.Inspect(a, visit)
+				}
+			}
+			return false
+		case *syntax.MapExpr:
+			noteArity(arity, n.Name, len(n.Keys))
+		}
+		return true
+	}
+	for _, d := range file.Decls {
+		syntax.Inspect(d, visit)
+	}
+	return arity
+}
+
+// noteArity records one access's key count; accesses that disagree make
+// it -1.
+func noteArity(arity map[string]int, name string, n int) {
+	if old, ok := arity[name]; ok && old != n {
+		n = -1
+	}
+	arity[name] = n
+}
+
+// keyedByArgs returns the map of delete(@m, k) and has_key(@m, k), calls
+// that pass the keys as arguments after the map.
+func keyedByArgs(c *syntax.CallExpr) (*syntax.MapExpr, bool) {
+	if (c.Fun.Name != "delete" && c.Fun.Name != "has_key") || len(c.Args) < 2 {
+		return nil, false
+	}
+	m, ok := c.Args[0].(*syntax.MapExpr)
+	return m, ok && len(m.Keys) == 0
 }
 
 // verifyProbe executes p with checks. A return probe first replays its
@@ -161,7 +224,7 @@ func (v *verifier) verifyProbe(p *sema.Probe) {
 	if entry := v.entryOf(p); entry != nil {
 		e := v.newExec(entry, false)
 		e.run()
-		x.pairWith(e, deletedMaps(p.Decl))
+		x.pairWith(e, deletedMaps(p.Decl), onOneCPU(p))
 	}
 	x.run()
 }
@@ -182,15 +245,14 @@ func deletedMaps(p *syntax.Probe) map[string]bool {
 
 // entryOf finds the probe that runs at the entry of the function p
 // returns from, in the same thread: kprobe for kretprobe, uprobe for
-// uretprobe, fentry for fexit, sys_enter_X for sys_exit_X.
+// uretprobe, fentry for fexit, sys_enter_X for sys_exit_X, and the
+// synchronous tracepoint pairs (irq_handler_entry for irq_handler_exit).
 func (v *verifier) entryOf(p *sema.Probe) *sema.Probe {
-	want := entryName(p)
-	if want == "" {
-		return nil
-	}
-	for _, q := range v.res.Info.Probes {
-		if q != p && len(q.Decl.AttachPoints) == 1 && attachName(q) == want {
-			return q
+	for _, want := range entryNames(p) {
+		for _, q := range v.res.Info.Probes {
+			if q != p && attachName(q) == want {
+				return q
+			}
 		}
 	}
 	return nil
@@ -206,19 +268,74 @@ func attachName(p *sema.Probe) string {
 
 var returnToEntry = map[string]string{"kretprobe": "kprobe", "uretprobe": "uprobe", "fexit": "fentry"}
 
-func entryName(p *sema.Probe) string {
+// entryNames are the attach points that may pair with p as its entry.
+func entryNames(p *sema.Probe) []string {
 	name := attachName(p)
 	kind, rest, ok := strings.Cut(name, ":")
 	if !ok {
-		return ""
+		return nil
 	}
 	if entry, ok := returnToEntry[kind]; ok {
-		return entry + ":" + rest
+		return []string{entry + ":" + rest}
 	}
-	if kind == "tracepoint" && strings.Contains(rest, ":sys_exit_") {
-		return "tracepoint:" + strings.Replace(rest, ":sys_exit_", ":sys_enter_", 1)
+	if kind != "tracepoint" {
+		return nil
 	}
-	return ""
+	var names []string
+	for _, entry := range tracepointEntries(rest) {
+		names = append(names, "tracepoint:"+entry)
+	}
+	return names
+}
+
+// sameThreadCategories are the tracepoint categories whose X_exit (or
+// X_end, X_finish) fires in the thread and call that fired X_entry (or
+// X_enter, X_begin, X_start): syscalls, interrupts and softirqs (on the
+// interrupted thread), reclaim, work items, lock contention, the
+// synchronous receive path, file-system operations. Categories with
+// asynchronous pairs (block:block_io_start is completed elsewhere,
+// kvm:kvm_entry enters a guest) are not listed.
+var sameThreadCategories = map[string]bool{
+	"syscalls": true, "irq": true, "irq_vectors": true, "timer": true, "vmscan": true, "compaction": true,
+	"workqueue": true, "lock": true, "net": true, "ext4": true, "btrfs": true, "erofs": true, "jbd2": true,
+	"csd": true, "cpuhp": true, "initcall": true, "dma_fence": true,
+}
+
+// oneCPUCategories are the tracepoint categories whose pairs run with
+// preemption off (interrupt handlers, softirqs, timers, cross-CPU calls):
+// the exit fires on the entry's CPU. Elsewhere a thread may sleep and
+// move between entry and exit.
+var oneCPUCategories = map[string]bool{"irq": true, "irq_vectors": true, "timer": true, "csd": true}
+
+// onOneCPU reports whether p's pair runs on one CPU from entry to exit.
+func onOneCPU(p *sema.Probe) bool {
+	kind, rest, _ := strings.Cut(attachName(p), ":")
+	category, _, _ := strings.Cut(rest, ":")
+	return kind == "tracepoint" && oneCPUCategories[category]
+}
+
+// pairedSuffixes are exit suffixes with the entry suffixes they close.
+var pairedSuffixes = []struct{ exit, entry string }{
+	{"_exit", "_entry"}, {"_exit", "_enter"}, {"_end", "_begin"}, {"_end", "_start"}, {"_finish", "_start"},
+}
+
+// tracepointEntries name the entry tracepoints that may pair with
+// category:name.
+func tracepointEntries(rest string) []string {
+	category, name, ok := strings.Cut(rest, ":")
+	if !ok || !sameThreadCategories[category] {
+		return nil
+	}
+	if call, ok := strings.CutPrefix(name, "sys_exit_"); ok && category == "syscalls" {
+		return []string{category + ":sys_enter_" + call}
+	}
+	var entries []string
+	for _, p := range pairedSuffixes {
+		if stem, ok := strings.CutSuffix(name, p.exit); ok {
+			entries = append(entries, category+":"+stem+p.entry)
+		}
+	}
+	return entries
 }
 
 // check decides whether claim holds whenever the path condition does:
