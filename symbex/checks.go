@@ -54,12 +54,61 @@ func (x *exec) byteOrder(at syntax.Node, v value, use string) {
 	})
 }
 
-// printfSink checks the integer arguments of printf-like calls.
+// printfSink checks the arguments of printf-like calls.
 func (x *exec) printfSink(e *syntax.CallExpr) {
 	for i, a := range e.Args {
 		v := x.eval(a)
 		if i > 0 {
 			x.byteOrder(a, v, "printed")
+			x.checkPrintedEntry(a)
+		}
+	}
+}
+
+// checkPrintedEntry reports a printed element (directly, or through str,
+// ntop or a cast) that the paired entry probe stores and this probe
+// deletes, when the entry may not have run for this call: then the
+// element is absent and 0 (an empty string, 0.0.0.0) is printed.
+func (x *exec) checkPrintedEntry(arg syntax.Expr) {
+	m, ok := printedElement(arg)
+	if !ok || !x.checks || x.entry == nil || len(x.entry.stored[m.Name]) == 0 || x.entry.inexact[m.Name] {
+		return
+	}
+	x.checks = false
+	v := x.eval(m)
+	x.checks = true
+	if v.fromMap == "" || !x.startMayBeMissing(v) {
+		return
+	}
+	x.add(Obligation{Code: CodeEntryMissing, Span: span(m), Verdict: Refuted,
+		Claim: fmt.Sprintf("%s holds what the entry probe stored for this call", m.Name),
+		Counterexample: fmt.Sprintf("when the entry probe did not run for this call (attached mid-call, or its predicate failed), %s is absent and 0 is printed; guard the probe with /%s/",
+			m.Name, literalText(x, m)),
+		Related: []diag.Related{{Span: span(x.entry.stored[m.Name][0].at), Message: "where the entry probe stores it"}},
+	})
+}
+
+// printedElement finds the map element an argument prints, looking
+// through str(), ntop(), casts and parentheses.
+func printedElement(e syntax.Expr) (*syntax.MapExpr, bool) {
+	for {
+		switch x := e.(type) {
+		case *syntax.MapExpr:
+			return x, len(x.Keys) > 0
+		case *syntax.ParenExpr:
+			e = x.X
+		case *syntax.CastExpr:
+			e = x.X
+		case *syntax.CallExpr:
+			if (x.Fun.Name != "str" && x.Fun.Name != "ntop") || len(x.Args) == 0 {
+				return nil, false
+			}
+			e = x.Args[len(x.Args)-1]
+			if x.Fun.Name == "str" {
+				e = x.Args[0]
+			}
+		default:
+			return nil, false
 		}
 	}
 }

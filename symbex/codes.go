@@ -8,6 +8,7 @@ const (
 	CodeAssert        = "ken/assert"            // an //@ assert that can fail
 	CodeEntryKey      = "ken/entry-key"         // a return probe reads under another key than its entry probe stored
 	CodeReadDeleted   = "ken/read-after-delete" // a map element read where it was just deleted: always 0
+	CodeEntryMissing  = "ken/entry-missing"     // a return probe prints what its entry stored, though the entry may not have run
 	CodeAnnotation    = "ken/annotation"        // an //@ annotation that does not parse
 	CodeUnknown       = "ken/verify-unknown"    // the solver gave up on an obligation
 )

@@ -73,6 +73,8 @@ func TestChecks(t *testing.T) {
 		{"loop that never starts", "kprobe:vfs_read { $i = 0; while ($i >= 5) { $i++; } @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
 		{"irq handler pair", "tracepoint:irq:irq_handler_entry { @s[tid] = nsecs; }\ntracepoint:irq:irq_handler_exit { @ns = hist(nsecs - @s[pid]); }", symbex.CodeClockWrap, symbex.Refuted, "tid ="},
 		{"reclaim pair", "tracepoint:vmscan:mm_vmscan_direct_reclaim_begin { @s[tid] = nsecs; }\ntracepoint:vmscan:mm_vmscan_direct_reclaim_end /@s[tid]/ { @ns = hist(nsecs - @s[tid]); delete(@s[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
+		{"entry value printed unguarded", "tracepoint:syscalls:sys_enter_openat { @path[tid] = args.filename; }\ntracepoint:syscalls:sys_exit_openat { printf(\"%s\\n\", str(@path[tid])); delete(@path[tid]); }", symbex.CodeEntryMissing, symbex.Refuted, "guard the probe with /@path[tid]/"},
+		{"several attach points pair", "tracepoint:syscalls:sys_enter_read, tracepoint:syscalls:sys_enter_write { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read { @ns = hist(nsecs - @s[pid]); }", symbex.CodeClockWrap, symbex.Refuted, "tid ="},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
@@ -103,6 +105,10 @@ func TestNoClaim(t *testing.T) {
 		"kprobe:vfs_read { $i = 0; while ($i < 5) { $i++; } @ = count(); }",
 		// A softirq runs on one CPU from entry to exit: cpu is a fine key.
 		"tracepoint:irq:softirq_entry { @s[cpu] = nsecs; }\ntracepoint:irq:softirq_exit /@s[cpu]/ { @ns = hist(nsecs - @s[cpu]); delete(@s[cpu]); }",
+		// Guarded: the entry ran.
+		"tracepoint:syscalls:sys_enter_openat { @path[tid] = args.filename; }\ntracepoint:syscalls:sys_exit_openat /@path[tid]/ { printf(\"%s\\n\", str(@path[tid])); delete(@path[tid]); }",
+		// Not every exit has its entry probed: no pairing.
+		"tracepoint:syscalls:sys_enter_read { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read, tracepoint:syscalls:sys_exit_write { @ns = hist(nsecs - @s[pid]); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
 		"tracepoint:block:block_io_start { @s[tid] = nsecs; }\ntracepoint:block:block_io_done { @ns = hist(nsecs - @s[pid]); }",
 	} {

@@ -3,6 +3,7 @@ package symbex
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -247,31 +248,59 @@ func deletedMaps(p *syntax.Probe) map[string]bool {
 // returns from, in the same thread: kprobe for kretprobe, uprobe for
 // uretprobe, fentry for fexit, sys_enter_X for sys_exit_X, and the
 // synchronous tracepoint pairs (irq_handler_entry for irq_handler_exit).
+// A probe with several attach points pairs with a probe that attaches to
+// the entry of each: whichever call returns, its entry ran that probe.
 func (v *verifier) entryOf(p *sema.Probe) *sema.Probe {
-	for _, want := range entryNames(p) {
-		for _, q := range v.res.Info.Probes {
-			if q != p && attachName(q) == want {
-				return q
-			}
+	exits := attachNames(p)
+	if len(exits) == 0 {
+		return nil
+	}
+	for _, q := range v.res.Info.Probes {
+		if q != p && coversEntries(attachNames(q), exits) {
+			return q
 		}
 	}
 	return nil
 }
 
-// attachName is kind:rest of a probe with one attach point, "" otherwise.
-func attachName(p *sema.Probe) string {
-	if len(p.Decl.AttachPoints) != 1 || len(p.Kinds) != 1 {
-		return ""
+// coversEntries reports whether the attach points entries include an
+// entry of every one of exits.
+func coversEntries(entries, exits []string) bool {
+	if len(entries) == 0 {
+		return false
 	}
-	return p.Kinds[0] + ":" + strings.Join(p.Decl.AttachPoints[0].Parts, ":")
+	for _, exit := range exits {
+		if !slices.ContainsFunc(entryNames(exit), func(e string) bool { return slices.Contains(entries, e) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// attachNames are the kind:rest names of p's attach points; nil when one
+// is a wildcard or unresolved, since ken cannot tell which function it
+// names.
+func attachNames(p *sema.Probe) []string {
+	if len(p.Kinds) != len(p.Decl.AttachPoints) {
+		return nil
+	}
+	names := make([]string, len(p.Kinds))
+	for i, ap := range p.Decl.AttachPoints {
+		name := p.Kinds[i] + ":" + strings.Join(ap.Parts, ":")
+		if p.Kinds[i] == "" || strings.ContainsAny(name, "*?[") {
+			return nil
+		}
+		names[i] = name
+	}
+	return names
 }
 
 var returnToEntry = map[string]string{"kretprobe": "kprobe", "uretprobe": "uprobe", "fexit": "fentry"}
 
-// entryNames are the attach points that may pair with p as its entry.
-func entryNames(p *sema.Probe) []string {
-	name := attachName(p)
-	kind, rest, ok := strings.Cut(name, ":")
+// entryNames are the attach points that may be the entry of the exit
+// attach point kind:rest.
+func entryNames(exit string) []string {
+	kind, rest, ok := strings.Cut(exit, ":")
 	if !ok {
 		return nil
 	}
@@ -307,11 +336,17 @@ var sameThreadCategories = map[string]bool{
 // move between entry and exit.
 var oneCPUCategories = map[string]bool{"irq": true, "irq_vectors": true, "timer": true, "csd": true}
 
-// onOneCPU reports whether p's pair runs on one CPU from entry to exit.
+// onOneCPU reports whether p's pairs run on one CPU from entry to exit.
 func onOneCPU(p *sema.Probe) bool {
-	kind, rest, _ := strings.Cut(attachName(p), ":")
-	category, _, _ := strings.Cut(rest, ":")
-	return kind == "tracepoint" && oneCPUCategories[category]
+	names := attachNames(p)
+	for _, name := range names {
+		kind, rest, _ := strings.Cut(name, ":")
+		category, _, _ := strings.Cut(rest, ":")
+		if kind != "tracepoint" || !oneCPUCategories[category] {
+			return false
+		}
+	}
+	return len(names) > 0
 }
 
 // pairedSuffixes are exit suffixes with the entry suffixes they close.
