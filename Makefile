@@ -44,8 +44,8 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# The bpftrace that bench-agreement compares ken with. It must be 0.23-0.26:
-# from 0.27 on, --emit-elf runs the program, and tools/agreement refuses it.
+# The bpftrace that bench-agreement compares ken with. It must be 0.20-0.23:
+# from 0.24 on, --emit-elf alone runs the program, and tools/agreement refuses it.
 KEN_BPFTRACE ?= bpftrace-0.23
 # The chroot that scripts/install-bpftrace.sh made for it: ken looks for
 # #include files and uprobe binaries there, where bpftrace does.

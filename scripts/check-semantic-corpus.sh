@@ -21,7 +21,7 @@
 #                 wrapper installed by scripts/install-bpftrace.sh)
 #
 # Nothing is attached: bpftrace is run with --emit-elf, which only compiles in
-# 0.23. Never point KEN_BPFTRACE at bpftrace 0.27 or newer, where --emit-elf
+# 0.23. Never point KEN_BPFTRACE at bpftrace 0.24 or newer, where --emit-elf
 # runs the program.
 
 set -u
@@ -51,7 +51,7 @@ case $version in
 *v0.23.*) ;;
 *)
 	echo "check-semantic-corpus: $bpftrace is '$version'; the headers record" \
-		"bpftrace 0.23's messages, and from 0.27 --emit-elf is not a dry run" >&2
+		"bpftrace 0.23's messages, and from 0.24 --emit-elf alone is not a dry run" >&2
 	exit 2
 	;;
 esac

@@ -13,7 +13,7 @@
 //	go run ./tools/agreement [-bpftrace CMD] [-kernel SNAPSHOT] [-dialect V]
 //		[-runs N] [-json FILE] [dir|file.bt ...]
 //
-// bpftrace 0.27 and newer are refused: their --emit-elf runs the program.
+// bpftrace 0.24 and newer are refused: their --emit-elf alone runs the program.
 package main
 
 import (
@@ -43,7 +43,7 @@ var defaultDirs = []string{"analysis/testdata/valid", "analysis/testdata/semanti
 
 // unsafeEmitELF is the first bpftrace release whose --emit-elf is no longer
 // a dry run.
-var unsafeEmitELF = dialect.V(0, 27)
+var unsafeEmitELF = dialect.V(0, 24)
 
 const bpftraceTimeout = 60 * time.Second
 
@@ -220,7 +220,7 @@ func checkBpftrace(name string) (path string, v dialect.Version, err error) {
 		return "", v, usagef("cannot tell the version of %s, so cannot tell whether its --emit-elf is safe: %v", name, err)
 	}
 	if v.AtLeast(unsafeEmitELF) {
-		return "", v, usagef("refusing %s: it is bpftrace %s, and from %s on --emit-elf loads and runs the program instead of only compiling it; use bpftrace 0.23-0.26 (e.g. -bpftrace bpftrace-0.23)",
+		return "", v, usagef("refusing %s: it is bpftrace %s, and from %s on --emit-elf loads and runs the program instead of only compiling it; use bpftrace 0.20-0.23 (e.g. -bpftrace bpftrace-0.23)",
 			name, v, unsafeEmitELF)
 	}
 	return path, v, nil

@@ -48,7 +48,7 @@ func writeCorpus(t *testing.T) string {
 }
 
 func TestRefusesNewBpftrace(t *testing.T) {
-	for _, version := range []string{"v0.27.0", "v0.28.1", "v1.0.0"} {
+	for _, version := range []string{"v0.24.0", "v0.26.1", "v0.27.0", "v1.0.0"} {
 		var stdout, stderr strings.Builder
 		code := run([]string{"-bpftrace", fakeBpftrace(t, version), "-runs", "1", writeCorpus(t)}, &stdout, &stderr)
 		if code != 2 {

@@ -16,7 +16,7 @@ import (
 
 // unsafeEmitELF is the first bpftrace release whose --emit-elf is no
 // longer a dry run: it loads and runs the program.
-var unsafeEmitELF = dialect.V(0, 27)
+var unsafeEmitELF = dialect.V(0, 24)
 
 const bpftraceTimeout = 60 * time.Second
 
@@ -47,7 +47,7 @@ func newCompiler(name, dir string) (*compiler, error) {
 		return nil, usagef("cannot tell the version of %s, so cannot tell whether its --emit-elf is safe: %v", name, err)
 	}
 	if v.AtLeast(unsafeEmitELF) {
-		return nil, usagef("refusing %s: it is bpftrace %s, and from %s on --emit-elf loads and runs the program instead of only compiling it; use bpftrace 0.23-0.26 (e.g. -bpftrace bpftrace-0.23)",
+		return nil, usagef("refusing %s: it is bpftrace %s, and from %s on --emit-elf loads and runs the program instead of only compiling it; use bpftrace 0.20-0.23 (e.g. -bpftrace bpftrace-0.23)",
 			name, v, unsafeEmitELF)
 	}
 	return &compiler{path: path, version: v, dir: dir}, nil

@@ -29,7 +29,7 @@
 //		[-dialect V] [-seed S] [-per-file N] [-runs N] [-o DIR] [-json FILE]
 //		[dir|file.bt ...]
 //
-// bpftrace 0.27 and newer are refused: their --emit-elf runs the program.
+// bpftrace 0.24 and newer are refused: their --emit-elf alone runs the program.
 package main
 
 import (
@@ -71,7 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("semmutate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	fs.StringVar(&o.bpftrace, "bpftrace", "bpftrace-0.23", "bpftrace command that must still compile each mutant (0.23-0.26)")
+	fs.StringVar(&o.bpftrace, "bpftrace", "bpftrace-0.23", "bpftrace command that must still compile each mutant (0.20-0.23)")
 	fs.StringVar(&o.root, "root", os.Getenv("KEN_BPFTRACE_ROOT"),
 		"directory bpftrace runs chrooted in, where ken looks for headers and uprobe binaries (default $KEN_BPFTRACE_ROOT, else /)")
 	fs.StringVar(&o.kernel, "kernel", "", "kernel snapshot file for ken (default: the running kernel)")

@@ -138,7 +138,7 @@ func TestDeterministic(t *testing.T) {
 func TestRefusesUnsafeBpftrace(t *testing.T) {
 	dir := corpus(t, map[string]string{"001-latency.bt": latency})
 	var stderr bytes.Buffer
-	code := run([]string{"-bpftrace", fakeBpftrace(t, "0.27.0"), dir}, io.Discard, &stderr)
+	code := run([]string{"-bpftrace", fakeBpftrace(t, "0.24.1"), dir}, io.Discard, &stderr)
 	if code != 2 || !strings.Contains(stderr.String(), "refusing") {
 		t.Errorf("exit status %d, stderr %q; want 2 and a refusal", code, stderr.String())
 	}
