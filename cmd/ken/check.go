@@ -18,6 +18,7 @@ import (
 	"github.com/kenlsp/ken/analysis/kernel"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/pipeline"
+	"github.com/kenlsp/ken/pipeline/compile"
 )
 
 // fileResult is the diagnostics of one file, sorted by position.
@@ -39,6 +40,9 @@ type checkOptions struct {
 	dialect  string
 	bpftrace string
 	noSymbex bool
+	compile  bool // run bpftrace's compiler as a stage
+	load     bool // and the kernel verifier on its ELF
+	compare  bool // print where ken and bpftrace disagree
 }
 
 func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
@@ -53,14 +57,22 @@ func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
 	fs.BoolVar(&opts.noSymbex, "no-symbex", false, "skip the symbolic verifier (byte order, dead conditions, timestamp deltas, //@ assert)")
 	fs.StringVar(&opts.bpftrace, "bpftrace", os.Getenv("KEN_BPFTRACE"),
 		"bpftrace `COMMAND` whose version sets the dialect (default $KEN_BPFTRACE, else bpftrace on PATH)")
+	fs.BoolVar(&opts.compile, "compile", false,
+		"also compile each file ken accepts with --bpftrace (--emit-elf on a copy; it never loads or runs anything); bpftrace 0.17-0.26")
+	fs.BoolVar(&opts.load, "load", false,
+		"also load what bpftrace compiled into this kernel's verifier, never attaching it, and print each probe's cost (needs root or CAP_BPF+CAP_PERFMON and bpftrace 0.20-0.26; implies --compile)")
+	fs.BoolVar(&opts.compare, "compare-bpftrace", false,
+		"instead of diagnostics, print where ken's own checks and --bpftrace disagree on each file, one line each, for capturing regression tests; exit 1 when any do")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: ken check [--format text|json|sarif] [--kernel FILE] [--dialect VERSION] FILE...
+		fmt.Fprint(fs.Output(), `usage: ken check [--format text|json|sarif] [--kernel FILE] [--dialect VERSION] [--compile] [--load] FILE...
 
 Check reports the diagnostics of each bpftrace FILE ("-" is standard input),
 sorted by file and position: syntax, features the configured bpftrace
-version lacks, and semantic errors against the kernel (probes, fields,
-types, maps, variables, format strings). The exit status is 0 when no file
-has an error, 1 when one has, and 2 for usage errors and unreadable files.
+version lacks, semantic errors against the kernel (probes, fields, types,
+maps, variables, format strings) and the symbolic verifier's findings.
+With --compile, bpftrace's compiler checks what ken accepts; with --load,
+the kernel's verifier too. The exit status is 0 when no file has an error,
+1 when one has, and 2 for usage errors and unreadable files.
 
 `)
 		fs.PrintDefaults()
@@ -91,6 +103,14 @@ func (c *cli) runCheck(args []string) int {
 		return exitUsage
 	}
 
+	pcfg := pipeline.Config{Analysis: cfg, Symbex: !opts.noSymbex}
+	if opts.compile || opts.load || opts.compare {
+		pcfg.Compiler = &compile.Compiler{Argv: bpftraceArgv(opts)}
+		pcfg.KernelVerifier = opts.load
+	}
+	if opts.compare {
+		return c.compareBpftrace(files, pcfg)
+	}
 	status := exitOK
 	var results []fileResult
 	for _, path := range files {
@@ -100,7 +120,8 @@ func (c *cli) runCheck(args []string) int {
 			status = max(status, exitUsage)
 			continue
 		}
-		ds := slices.Clone(c.check(context.Background(), f, pipeline.Config{Analysis: cfg, Symbex: !opts.noSymbex}).Diagnostics)
+		r := c.check(context.Background(), f, pcfg)
+		ds := append(slices.Clone(r.Diagnostics), costNotes(f, r)...)
 		diag.Sort(ds)
 		if diag.HasErrors(ds) {
 			status = max(status, exitFindings)
@@ -157,6 +178,18 @@ func (c *cli) checkConfig(opts *checkOptions) (analysis.Config, error) {
 	v, err := c.checkDialect(opts)
 	cfg.Dialect = v
 	return cfg, err
+}
+
+// bpftraceArgv is the bpftrace command of --bpftrace, else bpftrace on
+// PATH (a missing one becomes the stage's note).
+func bpftraceArgv(opts *checkOptions) []string {
+	if argv := strings.Fields(opts.bpftrace); len(argv) > 0 {
+		return argv
+	}
+	if path, err := exec.LookPath("bpftrace"); err == nil {
+		return []string{path}
+	}
+	return []string{"bpftrace"}
 }
 
 // detectTimeout bounds "bpftrace --version".
