@@ -112,9 +112,9 @@ func (x *exec) annotate(a annotation) {
 		return
 	}
 	verdict, model := x.check(c)
-	o := Obligation{Code: CodeAssert, Span: a.span, Claim: "assert " + a.text, Verdict: verdict, Annotation: true}
+	o := Obligation{Code: CodeAssert, Span: a.span, Claim: a.text + " (//@ assert)", Verdict: verdict, Annotation: true}
 	if verdict == Refuted {
-		o.Counterexample = "fails when " + x.describeModel(model, v.syms)
+		o.Counterexample = "it fails when " + x.describeModel(model, v.syms)
 	}
 	x.add(o)
 }

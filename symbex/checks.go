@@ -47,10 +47,10 @@ func (x *exec) byteOrder(at syntax.Node, v value, use string) {
 	}
 	h := exampleHost(n.bits)
 	x.add(Obligation{
-		Code: CodeByteOrder, Span: span(at), Claim: n.name + " is in network byte order",
+		Code: CodeByteOrder, Span: span(at), Claim: claim,
 		Verdict: Refuted,
-		Counterexample: fmt.Sprintf("when %s = %#x (%d in host order), the %s value is %d; convert it with bswap(), or ntop() for an address",
-			n.name, swapBytes(h, n.bits), h, use, swapBytes(h, n.bits)),
+		Counterexample: fmt.Sprintf("%s is in network byte order: when %s = %#x (%d in host order), the value %s is %d; convert it with bswap(), or ntop() for an address",
+			n.name, n.name, swapBytes(h, n.bits), h, use, swapBytes(h, n.bits)),
 	})
 }
 
@@ -208,8 +208,7 @@ func (x *exec) checkClockDelta(at, start syntax.Expr, a, b value) {
 	o := Obligation{Code: CodeClockWrap, Span: span(at), Verdict: verdict,
 		Claim: fmt.Sprintf("the start read from %s is this thread's, earlier than now", b.fromMap)}
 	if verdict == Refuted {
-		o.Claim = "this time difference can wrap around"
-		o.Counterexample = fmt.Sprintf("when %s, %s is read under another key than the entry probe stored it, so the start is another thread's (or 0)", x.describeModel(model, keySymbols(x, b)), b.fromMap)
+		o.Counterexample = fmt.Sprintf("this time difference can wrap around: when %s, %s is read under another key than the entry probe stored it, so the start is another thread's (or 0)", x.describeModel(model, keySymbols(x, b)), b.fromMap)
 		o.Related = x.entryRelated()
 	}
 	x.add(o)

@@ -157,6 +157,10 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 		bits = uint(t.Bits)
 	}
 	val := x.fresh(name, bits)
+	if t != nil && t.Kind == sema.Int && t.Signed {
+		// A signed field holds negative values too: int res < 0 can be true.
+		val.e = widen(val.syms[0].expr, bits, true)
+	}
 	if t.NetworkOrder() {
 		val.net = &netField{raw: val.syms[0].expr, bits: bits, name: name}
 	}

@@ -109,6 +109,8 @@ func TestNoClaim(t *testing.T) {
 		"tracepoint:syscalls:sys_enter_openat { @path[tid] = args.filename; }\ntracepoint:syscalls:sys_exit_openat /@path[tid]/ { printf(\"%s\\n\", str(@path[tid])); delete(@path[tid]); }",
 		// Not every exit has its entry probed: no pairing.
 		"tracepoint:syscalls:sys_enter_read { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read, tracepoint:syscalls:sys_exit_write { @ns = hist(nsecs - @s[pid]); }",
+		// A signed 32-bit field is negative on errors.
+		"tracepoint:io_uring:io_uring_complete /args.res < 0/ { @ = count(); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
 		"tracepoint:block:block_io_start { @s[tid] = nsecs; }\ntracepoint:block:block_io_done { @ns = hist(nsecs - @s[pid]); }",
 	} {

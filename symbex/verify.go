@@ -83,7 +83,7 @@ func (r *Report) Diagnostics() []diag.Diagnostic {
 		switch o.Verdict {
 		case Refuted:
 			ds = append(ds, diag.Diagnostic{Span: o.Span, Severity: severityOf(o), Code: o.Code, Source: "ken-symbex",
-				Message: o.Claim + ": " + o.Counterexample, Related: o.Related})
+				Message: "expected " + o.Claim + ", but " + o.Counterexample, Related: o.Related})
 		case Unknown:
 			ds = append(ds, diag.Diagnostic{Span: o.Span, Severity: diag.Info, Code: CodeUnknown, Source: "ken-symbex",
 				Message: o.Claim + ": the verifier ran out of time"})
