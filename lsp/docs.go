@@ -9,6 +9,7 @@ import (
 
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/pipeline"
 	"github.com/kenlsp/ken/symbex"
 )
 
@@ -26,6 +27,9 @@ type document struct {
 	// verification is the symbolic verifier's report once it is done; nil
 	// while it runs, when it is off, or when the document has errors.
 	verification atomic.Pointer[symbex.Report]
+	// stages is the run of every stage, bpftrace and the kernel verifier
+	// included, once a save of this version started and finished it.
+	stages atomic.Pointer[pipeline.Result]
 }
 
 func newDocument(uri protocol.DocumentURI, version int32, text []byte) *document {

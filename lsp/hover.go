@@ -33,6 +33,13 @@ func (s *Server) hover(ctx context.Context, params json.RawMessage) (any, error)
 	}
 	q := s.newQuery(d, offset(d.file, p.Position))
 	text, at, ok := q.describe()
+	if log, rejected := rejectionHover(d, int(p.Position.Line)+1); rejected {
+		text = strings.TrimSpace(log + "\n\n" + text)
+		if !ok {
+			at = lineSpanOf(d, int(p.Position.Line))
+		}
+		ok = true
+	}
 	if !ok {
 		return nil, nil
 	}
@@ -549,4 +556,9 @@ func (q *query) describeTracepoint(category, name string, onCategory bool) (stri
 	}
 	b.WriteString("```")
 	return b.String(), true
+}
+
+// lineSpanOf is the 0-based line's text.
+func lineSpanOf(d *document, line int) source.Span {
+	return source.Span{Start: d.file.LineStart(line), End: d.file.LineEnd(line)}
 }

@@ -64,7 +64,7 @@ func (s *Server) inlayHint(ctx context.Context, params json.RawMessage) (any, er
 		return nil, err
 	}
 	want := toSpan(d.file, p.Range)
-	hints := append(typeHints(d.result.AST, d.result.Info), verifierHints(d)...)
+	hints := append(append(typeHints(d.result.AST, d.result.Info), verifierHints(d)...), costHints(d)...)
 	out := []InlayHint{}
 	for _, h := range hints {
 		if want.Start <= h.at && h.at <= want.End {

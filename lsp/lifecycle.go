@@ -55,6 +55,8 @@ func (s *Server) capabilities() map[string]any {
 		"textDocumentSync": map[string]any{
 			"openClose": true,
 			"change":    protocol.TextDocumentSyncKindIncremental,
+			// Saving runs bpftrace's compiler and the kernel verifier.
+			"save": map[string]any{"includeText": false},
 		},
 	}
 	for method, entry := range capabilityEntries {

@@ -45,6 +45,8 @@ type Server struct {
 	timers   map[protocol.DocumentURI]*time.Timer
 	// verifying cancels the verification running for each document.
 	verifying map[protocol.DocumentURI]context.CancelFunc
+	// staging cancels the on-save stages running for each document.
+	staging map[protocol.DocumentURI]context.CancelFunc
 
 	shutdown atomic.Bool // shutdown was requested: only exit is served now
 	exited   atomic.Bool // the client sent exit
@@ -63,6 +65,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 		requests:  make(map[string]context.CancelFunc),
 		timers:    make(map[protocol.DocumentURI]*time.Timer),
 		verifying: make(map[protocol.DocumentURI]context.CancelFunc),
+		staging:   make(map[protocol.DocumentURI]context.CancelFunc),
 	}
 	if s.log == nil {
 		s.log = io.Discard

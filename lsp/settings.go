@@ -12,6 +12,8 @@ import (
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/kernel"
+	"github.com/kenlsp/ken/pipeline"
+	"github.com/kenlsp/ken/pipeline/compile"
 )
 
 // Settings are what a client configures, in initializationOptions or in
@@ -32,6 +34,13 @@ type Settings struct {
 	InlayHints *bool `json:"inlayHints"`
 	// Symbex turns the symbolic verifier on or off (default on).
 	Symbex *bool `json:"symbex"`
+	// CompileOnSave runs bpftrace's compiler (--emit-elf, never loading or
+	// running anything) on each saved file ken accepts (default on).
+	CompileOnSave *bool `json:"compileOnSave"`
+	// KernelVerifier loads what bpftrace compiled into the running
+	// kernel's verifier on save, never attaching it (default on; it needs
+	// root or CAP_BPF and CAP_PERFMON, and bpftrace 0.20-0.23).
+	KernelVerifier *bool `json:"kernelVerifier"`
 }
 
 // UnmarshalJSON decodes settings field by field, so that one malformed
@@ -47,7 +56,9 @@ func (s *Settings) UnmarshalJSON(data []byte) error {
 			bad = append(bad, name)
 		}
 	}
-	for name, dst := range map[string]**bool{"inlayHints": &s.InlayHints, "symbex": &s.Symbex} {
+	switches := map[string]**bool{"inlayHints": &s.InlayHints, "symbex": &s.Symbex,
+		"compileOnSave": &s.CompileOnSave, "kernelVerifier": &s.KernelVerifier}
+	for name, dst := range switches {
 		if raw, ok := fields[name]; ok {
 			if on, ok := switchValue(raw); ok {
 				*dst = &on
@@ -111,6 +122,9 @@ type settingsState struct {
 	settings   Settings
 	cfg        analysis.Config
 	notes      []string // what could not be configured, for the log and hovers
+	// compiler runs the configured bpftrace; it remembers a missing one,
+	// so that saving never retries it in a loop.
+	compiler *compile.Compiler
 }
 
 func newSettingsState() *settingsState {
@@ -136,6 +150,33 @@ func (st *settingsState) symbex() bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.settings.Symbex == nil || *st.settings.Symbex
+}
+
+// stages returns the configuration of the on-save stages, and false when
+// bpftrace's compiler is turned off.
+func (st *settingsState) stages() (pipeline.Config, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	on := func(b *bool) bool { return b == nil || *b }
+	if !on(st.settings.CompileOnSave) {
+		return pipeline.Config{}, false
+	}
+	if st.compiler == nil {
+		st.compiler = &compile.Compiler{Argv: bpftraceArgv(st.settings)}
+	}
+	return pipeline.Config{Analysis: st.cfg, Symbex: on(st.settings.Symbex), Compiler: st.compiler,
+		KernelVerifier: on(st.settings.KernelVerifier)}, true
+}
+
+// bpftraceArgv is the configured bpftrace command, else bpftrace on PATH.
+func bpftraceArgv(s Settings) []string {
+	if argv := strings.Fields(s.Bpftrace); len(argv) > 0 {
+		return argv
+	}
+	if path, err := exec.LookPath("bpftrace"); err == nil {
+		return []string{path}
+	}
+	return []string{"bpftrace"}
 }
 
 // resolve builds the analysis configuration for settings: it loads the
@@ -209,6 +250,7 @@ func init() {
 func (s *Server) configure(ctx context.Context, settings Settings) {
 	s.settings.mu.Lock()
 	s.settings.settings = settings
+	s.settings.compiler = nil // the bpftrace setting may have changed
 	s.settings.configured = false
 	s.settings.generation++
 	gen := s.settings.generation

@@ -100,9 +100,11 @@ func (s *Server) stopTimer(uri protocol.DocumentURI) {
 		t.Stop()
 		delete(s.timers, uri)
 	}
-	if cancel := s.verifying[uri]; cancel != nil {
-		cancel()
-		delete(s.verifying, uri)
+	for _, running := range []map[protocol.DocumentURI]context.CancelFunc{s.verifying, s.staging} {
+		if cancel := running[uri]; cancel != nil {
+			cancel()
+			delete(running, uri)
+		}
 	}
 }
 
@@ -148,15 +150,8 @@ func (s *Server) startVerify(ctx context.Context, d *document) {
 	}
 	s.verifying[d.uri] = cancel
 	s.timersMu.Unlock()
-	go func() {
+	s.background(d, "symbolic verification", func() {
 		defer cancel()
-		defer func() {
-			// The verifier runs off the message loop: a panic there must
-			// not take the server down.
-			if p := recover(); p != nil {
-				s.logf("symbolic verification of %s: %v", d.uri, p)
-			}
-		}()
 		// Verification waits for a pause in typing: it is the slow stage,
 		// and a newer version cancels it anyway.
 		select {
@@ -169,10 +164,8 @@ func (s *Server) startVerify(ctx context.Context, d *document) {
 			return
 		}
 		d.verification.Store(rep)
-		all := append(append([]diag.Diagnostic{}, d.result.Diagnostics...), rep.Diagnostics()...)
-		diag.Sort(all)
-		s.send(ctx, d, all)
-	}()
+		s.send(ctx, d, s.diagnosticsOf(d))
+	})
 }
 
 // reanalyzeAll re-checks every open document, after the configuration

@@ -114,3 +114,15 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// CostText is one accepted program's verifier cost in words, for hovers,
+// tooltips and the CLI.
+func CostText(p kverify.Program) string {
+	return fmt.Sprintf("kernel verifier: %s accepted; %d instructions processed (limit 1,000,000), %d in the program, stack %d of 512 bytes, verified in %v",
+		p.Name, p.Processed, p.Insns, p.StackDepth, p.VerifyTime)
+}
+
+// CostLabel is the short form of CostText, for an inlay hint.
+func CostLabel(p kverify.Program) string {
+	return fmt.Sprintf("⚙ %d insns verified · %d in program · stack %d B", p.Processed, p.Insns, p.StackDepth)
+}

@@ -10,7 +10,6 @@ import (
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/pipeline"
 	"github.com/kenlsp/ken/pipeline/compile"
-	"github.com/kenlsp/ken/pipeline/kverify"
 )
 
 // costNotes turns the kernel verifier's cost of each accepted probe into
@@ -28,17 +27,10 @@ func costNotes(f *source.File, r *pipeline.Result) []diag.Diagnostic {
 		start := f.LineStart(p.Line - 1)
 		ds = append(ds, diag.Diagnostic{
 			Span: source.Span{Start: start, End: f.LineEnd(p.Line - 1)}, Severity: diag.Hint,
-			Code: "kernel/cost", Source: pipeline.KernelSource, Message: CostText(p),
+			Code: "kernel/cost", Source: pipeline.KernelSource, Message: pipeline.CostText(p),
 		})
 	}
 	return ds
-}
-
-// CostText is one probe program's verifier cost, as the inlay hint and
-// the CLI show it.
-func CostText(p kverify.Program) string {
-	return fmt.Sprintf("kernel verifier: %s accepted; %d instructions processed, %d in the program, stack %d bytes",
-		p.Name, p.Processed, p.Insns, p.StackDepth)
 }
 
 // compareBpftrace prints, for each file, where ken's own checks and

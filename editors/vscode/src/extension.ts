@@ -54,6 +54,9 @@ function settings(): object {
 		bpftrace: config.get<string>("bpftrace", "bpftrace"),
 		trace: { server: config.get<string>("trace.server", "off") },
 		inlayHints: { enable: config.get<boolean>("inlayHints.enable", true) },
+		symbex: { enable: config.get<boolean>("symbex.enable", true) },
+		compileOnSave: config.get<boolean>("compileOnSave", true),
+		kernelVerifier: config.get<boolean>("kernelVerifier", true),
 	};
 }
 

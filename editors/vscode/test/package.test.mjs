@@ -19,6 +19,9 @@ test("every ken setting is contributed, with a default and a description", () =>
 		"ken.bpftrace": "bpftrace",
 		"ken.trace.server": "off",
 		"ken.inlayHints.enable": true,
+		"ken.symbex.enable": true,
+		"ken.compileOnSave": true,
+		"ken.kernelVerifier": true,
 	};
 	assert.deepEqual(Object.keys(properties).sort(), Object.keys(want).sort());
 	for (const [name, value] of Object.entries(want)) {
