@@ -1,0 +1,176 @@
+package synth
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/kenlsp/ken/analysis/source"
+	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/pipeline"
+	"github.com/kenlsp/ken/symbex"
+	"github.com/kenlsp/ken/synth/llm"
+)
+
+// The comprehension engine (the KEN paper's): the model reads the task and
+// the hooked functions' contracts and writes what the program must
+// guarantee as //@ assume and //@ assert lines; the symbolic verifier then
+// checks them against the program. Its answer is untrusted like any other:
+// it may not change the program, and an annotation that would hold of any
+// program at that hook proves nothing and is dropped.
+const comprehendPrompt = `You write Hoare-style annotations for bpftrace programs.
+Task the program must do: %s
+%s
+Add annotations as comment lines inside the probe bodies, each on its own line where it must hold:
+  //@ assume EXPR   a fact the hooked function's contract guarantees on entry
+  //@ assert EXPR   what must hold for the program to do the task: about the values it prints, uses as map keys or compares (put it just before that statement)
+EXPR is a bpftrace expression over the probe's scratch variables ($x), map elements (@m[key]), builtins, args fields and the hooked function's parameter names.
+Answer with the whole program in one ` + "```bpftrace" + ` block, unchanged except for the added annotation lines.
+
+` + "```bpftrace\n%s\n```"
+
+var annotationLine = regexp.MustCompile(`(?m)^[ \t]*//@[ \t]*(assume|assert)[ \t]+(.+?)[ \t]*$`)
+
+// comprehend returns program with the model's annotations that survived
+// the checks, or program itself when none did or the model failed.
+func (s *session) comprehend(ctx context.Context, program string) string {
+	reply, err := s.cfg.Model.Chat(ctx, []llm.Message{{Role: llm.RoleUser,
+		Content: fmt.Sprintf(comprehendPrompt, s.req.Prompt, s.contractsFor(program), strings.TrimSpace(program))}})
+	if err != nil {
+		return program
+	}
+	annotated, err := llm.Extract(reply)
+	if err != nil || codeOf(annotated) != codeOf(program) {
+		return program // an answer that changes the program is not an annotation
+	}
+	kept := s.keepMeaningful(ctx, annotated)
+	if !strings.Contains(kept, "//@ assert") {
+		return program
+	}
+	return kept
+}
+
+// contractsFor states the contracts of the functions and tracepoints the
+// program hooks, as the annotations may rely on them.
+func (s *session) contractsFor(program string) string {
+	if s.contracts == nil {
+		return ""
+	}
+	var lines []string
+	for _, ap := range attachPointsOf(program) {
+		_, rest, _ := strings.Cut(ap, ":")
+		if f, ok := s.contracts.Function(rest); ok {
+			lines = append(lines, "Contract: "+functionFact(*f))
+		} else if t, ok := s.contracts.Tracepoint(rest); ok {
+			lines = append(lines, "Contract: "+tracepointFact(*t))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// attachPointsOf lists a program's attach points as written.
+func attachPointsOf(program string) []string {
+	ast, _ := syntax.Parse(source.NewFile("candidate.bt", []byte(program)))
+	var out []string
+	for _, d := range ast.Decls {
+		if p, ok := d.(*syntax.Probe); ok {
+			for _, ap := range p.AttachPoints {
+				out = append(out, ap.Provider+":"+strings.Join(ap.Parts, ":"))
+			}
+		}
+	}
+	return out
+}
+
+// codeOf is a program without its annotation lines and blank space, to
+// tell whether an answer changed anything but annotations.
+func codeOf(program string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(program, "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "//@") {
+			b.WriteString(strings.Join(strings.Fields(t), " "))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// keepMeaningful drops the asserts that prove nothing about the program:
+// those naming nothing the program computes, and those that hold at the
+// hook with an empty body (implied by true or by the contract alone).
+func (s *session) keepMeaningful(ctx context.Context, annotated string) string {
+	f := source.NewFile("annotated.bt", []byte(annotated))
+	ast, _ := syntax.Parse(f)
+	var out []string
+	for _, line := range strings.Split(annotated, "\n") {
+		m := annotationLine.FindStringSubmatch(line)
+		if m == nil || m[1] != "assert" {
+			out = append(out, line)
+			continue
+		}
+		if names(m[2], annotated) && !s.holdsAnyway(ctx, ast, f, line, m[2]) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// names reports whether an assertion mentions a scratch variable, a map or
+// a field the program itself uses: one that does not is about nothing the
+// program does.
+func names(expr, program string) bool {
+	for _, tok := range regexp.MustCompile(`[$@][A-Za-z_][A-Za-z0-9_]*|\b[A-Za-z_][A-Za-z0-9_]*\b`).FindAllString(expr, -1) {
+		if (strings.HasPrefix(tok, "$") || strings.HasPrefix(tok, "@")) && strings.Contains(codeOf(program), tok) {
+			return true
+		}
+		if strings.Contains(codeOf(program), "."+tok) || strings.Contains(codeOf(program), "->"+tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsAnyway reports whether the assertion is proved in a probe with the
+// same attach points and an empty body: then the program's code plays no
+// part in it. A verification that cannot decide counts as not holding.
+func (s *session) holdsAnyway(ctx context.Context, ast *syntax.File, f *source.File, line, expr string) bool {
+	at := strings.Index(string(f.Text), line)
+	probe := probeAt(ast, at)
+	if probe == nil {
+		return true // an assert outside every probe checks nothing
+	}
+	header := string(f.Text[probe.Pos():probe.Body.Lbrace])
+	stub := source.NewFile("stub.bt", []byte(header+"{\n//@ assert "+expr+"\n}\n"))
+	cfg := s.cfg.Pipeline
+	cfg.Compiler, cfg.KernelVerifier, cfg.Symbex = nil, false, true
+	r := pipeline.Check(ctx, stub, cfg)
+	if r.Verification == nil {
+		return false
+	}
+	for _, o := range r.Verification.Obligations {
+		if o.Code == symbex.CodeAssert && o.Verdict == symbex.Proved {
+			return true
+		}
+	}
+	return false
+}
+
+// probeAt is the probe whose body contains offset.
+func probeAt(ast *syntax.File, offset int) *syntax.Probe {
+	for _, d := range ast.Decls {
+		if p, ok := d.(*syntax.Probe); ok && p.Body != nil && int(p.Body.Lbrace) < offset && offset < int(p.Body.Rbrace) {
+			return p
+		}
+	}
+	return nil
+}
+
+// annotationsOf lists a program's //@ lines.
+func annotationsOf(program string) []string {
+	var out []string
+	for _, m := range annotationLine.FindAllStringSubmatch(program, -1) {
+		out = append(out, "//@ "+m[1]+" "+m[2])
+	}
+	return out
+}
