@@ -44,6 +44,7 @@ func Check(f *source.File, cfg Config) *Result {
 	ast, diags := syntax.Parse(f)
 	v := cfg.Dialect.Clamp()
 	diags = append(diags, dialect.Check(ast, f, v)...)
+	diags = append(diags, dialect.Bugs(ast, f, v)...)
 	info, semantic := sema.Check(ast, f, sema.Config{Kernel: cfg.Kernel, Dialect: v, HostFiles: cfg.HostFiles, HostRoot: cfg.HostRoot})
 	diags = dedupe(append(diags, withoutSyntaxNoise(f, diags, semantic)...))
 	diag.Sort(diags)

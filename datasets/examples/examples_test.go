@@ -20,6 +20,7 @@ import (
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/internal/bpftracetest"
 	"github.com/kenlsp/ken/pipeline"
+	"github.com/kenlsp/ken/pipeline/kverify"
 )
 
 // Minimum sizes of the set, from the task that created it.
@@ -194,9 +195,15 @@ func TestKenAccepts(t *testing.T) {
 const compileWorkers = 2
 
 // TestBpftraceCompiles compiles every example with bpftrace 0.23's
-// --emit-elf, which compiles without loading or attaching anything.
+// --emit-elf, which compiles without loading or attaching anything, and,
+// as root, loads the result into the kernel's verifier.
 func TestBpftraceCompiles(t *testing.T) {
 	argv := bpftracetest.Bpftrace023(t)
+	// The kernel verifier runs too where this process may load programs.
+	loadable := os.Geteuid() == 0
+	if !loadable && os.Getenv("KEN_REQUIRE_KERNEL") != "" {
+		t.Fatal("the kernel verifier check of the examples needs root")
+	}
 	exs := all(t)
 	dir := t.TempDir()
 	sem := make(chan struct{}, compileWorkers)
@@ -222,6 +229,28 @@ func TestBpftraceCompiles(t *testing.T) {
 			if err != nil || !bytes.HasPrefix(obj, []byte("\x7fELF")) {
 				t.Fatalf("bpftrace 0.23 wrote no ELF object for %s: %v\n%s", ex.Name, err, out)
 			}
+			if loadable {
+				checkKernelAccepts(t, ctx, obj, ex)
+			}
 		})
+	}
+}
+
+// checkKernelAccepts puts an example's ELF to the running kernel's
+// verifier (load only, never attach). A kind of program this kernel
+// cannot load at all (ErrUnsupported) is no fault of the example.
+func checkKernelAccepts(t *testing.T, ctx context.Context, obj []byte, ex Example) {
+	t.Helper()
+	rep, err := kverify.Load(ctx, obj, source.NewFile(ex.Name+".bt", []byte(ex.Source)))
+	if err != nil {
+		t.Fatalf("loading %s into the kernel verifier: %v", ex.Name, err)
+	}
+	for _, p := range rep.Programs {
+		if p.Rejection != nil {
+			t.Errorf("the kernel verifier rejects %s (line %d): %s", p.Name, p.Rejection.Line, p.Rejection.Message)
+		}
+		if p.Err != nil && !errors.Is(p.Err, kverify.ErrUnsupported) {
+			t.Errorf("%s: %v", p.Name, p.Err)
+		}
 	}
 }
