@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/kenlsp/ken/analysis/diag"
+	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/syntax"
 	"github.com/kenlsp/ken/symbex/z3"
 )
@@ -253,6 +254,44 @@ func keySymbols(x *exec, b value) []*symbol {
 	return append(syms, b.syms...)
 }
 
+// checkDivisor reports a divisor that is 0 whenever the division runs: BPF
+// defines x / 0 as 0, so the program runs and prints zeros. A divisor
+// that is only sometimes 0 is not reported: programs often divide counts
+// that are 0 until something happens, and 0 is then the right answer.
+func (x *exec) checkDivisor(at syntax.Expr, divisor value) {
+	if !x.checks || x.loops > 0 {
+		return
+	}
+	if verdict, _ := x.check(divisor.e.Eq(x.v.z.BVVal(0, 64))); verdict == Proved {
+		x.add(Obligation{Code: CodeDivByZero, Span: span(at), Verdict: Refuted,
+			Claim:          "the divisor is not 0",
+			Counterexample: "it is 0 whenever this runs, and BPF makes any division by 0 give 0"})
+	}
+}
+
+// deadReason explains a comparison that can never be true by the type of
+// its operand, when that is why: an unsigned value below zero, a narrow
+// one above its range.
+func (x *exec) deadReason(e syntax.Expr) string {
+	b, ok := unparen(e).(*syntax.BinaryExpr)
+	if !ok {
+		return ""
+	}
+	lit, isLit := unparen(b.Y).(*syntax.IntLit)
+	t := x.typeOf(b.X)
+	if !isLit || t == nil || t.Kind != sema.Int || t.Bits <= 0 || t.Bits > 64 {
+		return ""
+	}
+	what := literalText(x, b.X)
+	switch {
+	case !t.Signed && (b.Op == syntax.Lt && lit.Value == 0):
+		return fmt.Sprintf("%s is unsigned (%s), so it is never below 0", what, t)
+	case t.Bits < 64 && lit.Value > (uint64(1)<<t.Bits)-1 && (b.Op == syntax.Eq || b.Op == syntax.Gt || b.Op == syntax.Ge):
+		return fmt.Sprintf("%s is a %d-bit value (%s), so it never reaches %s", what, t.Bits, t, lit.Raw)
+	}
+	return ""
+}
+
 // conditionCheck reports a condition that can never be true on the path
 // that reaches it: what it guards never runs. (A condition that is always
 // true is often a deliberate belt-and-braces test, so it is not reported.)
@@ -262,8 +301,12 @@ func (x *exec) conditionCheck(e syntax.Expr, c z3.Expr) {
 		return
 	}
 	if verdict, _ := x.check(x.v.z.Not(c)); verdict == Proved {
+		why := "it is false whenever this code runs"
+		if reason := x.deadReason(e); reason != "" {
+			why = "it is never true: " + reason
+		}
 		x.add(Obligation{Code: CodeDeadCondition, Span: span(e), Verdict: Refuted,
-			Claim: "this condition can be true", Counterexample: "it is false whenever this code runs, so what it guards never runs"})
+			Claim: "this condition can be true", Counterexample: why + ", so what it guards never runs"})
 	}
 }
 

@@ -306,8 +306,10 @@ func (x *exec) arith(op syntax.Token, a, b value, ex, ey syntax.Expr) value {
 	case syntax.Star:
 		out.e = a.e.Mul(b.e)
 	case syntax.Slash:
+		x.checkDivisor(ey, b)
 		out.e = z.Ite(b.e.Eq(zero), zero, pick(signed, a.e.SDiv(b.e), a.e.UDiv(b.e)))
 	case syntax.Percent:
+		x.checkDivisor(ey, b)
 		out.e = z.Ite(b.e.Eq(zero), zero, pick(signed, a.e.SRem(b.e), a.e.URem(b.e)))
 	case syntax.Amp:
 		out.e = a.e.And(b.e)

@@ -51,7 +51,7 @@ func TestChecks(t *testing.T) {
 		{"port swapped by hand", sock + "\t$p = $sk->__sk_common.skc_dport;\n\tprintf(\"%d\\n\", ($p >> 8) | (($p << 8) & 0xff00));\n}", symbex.CodeByteOrder, symbex.Proved, ""},
 		{"port as a map key", sock + "\t@ports[$sk->__sk_common.skc_dport] = count();\n}", symbex.CodeByteOrder, symbex.Refuted, "map key"},
 		{"port compared with a number", sock + "\tif ($sk->__sk_common.skc_dport == 80) { printf(\"http\\n\"); }\n}", symbex.CodeByteOrder, symbex.Refuted, "compared with 80"},
-		{"unsigned below zero", "kprobe:vfs_read /pid < 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
+		{"unsigned below zero", "kprobe:vfs_read /pid < 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "pid is unsigned"},
 		{"contradiction", "kprobe:vfs_read { $x = arg2; if ($x > 10 && $x < 5) { @ = count(); } }", symbex.CodeDeadCondition, symbex.Refuted, "false whenever"},
 		{"start under another key", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read { @ns = hist(nsecs - @start[pid]); }", symbex.CodeClockWrap, symbex.Refuted, "tid ="},
 		{"start under the thread id", "kprobe:vfs_read { @start[tid] = nsecs; }\nkretprobe:vfs_read /@start[tid]/ { @ns = hist(nsecs - @start[tid]); delete(@start[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
@@ -75,6 +75,9 @@ func TestChecks(t *testing.T) {
 		{"reclaim pair", "tracepoint:vmscan:mm_vmscan_direct_reclaim_begin { @s[tid] = nsecs; }\ntracepoint:vmscan:mm_vmscan_direct_reclaim_end /@s[tid]/ { @ns = hist(nsecs - @s[tid]); delete(@s[tid]); }", symbex.CodeClockWrap, symbex.Proved, ""},
 		{"entry value printed unguarded", "tracepoint:syscalls:sys_enter_openat { @path[tid] = args.filename; }\ntracepoint:syscalls:sys_exit_openat { printf(\"%s\\n\", str(@path[tid])); delete(@path[tid]); }", symbex.CodeEntryMissing, symbex.Refuted, "guard the probe with /@path[tid]/"},
 		{"several attach points pair", "tracepoint:syscalls:sys_enter_read, tracepoint:syscalls:sys_enter_write { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read { @ns = hist(nsecs - @s[pid]); }", symbex.CodeClockWrap, symbex.Refuted, "tid ="},
+		{"division by zero", "kprobe:vfs_read { $n = 0; @avg = arg2 / $n; }", symbex.CodeDivByZero, symbex.Refuted, "give 0"},
+		{"unsigned below zero, explained", "tracepoint:syscalls:sys_enter_read /args.count < 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "unsigned"},
+		{"narrow field out of range", "tracepoint:sock:inet_sock_set_state /args.sport == 70000/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "16-bit"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
@@ -111,6 +114,8 @@ func TestNoClaim(t *testing.T) {
 		"tracepoint:syscalls:sys_enter_read { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read, tracepoint:syscalls:sys_exit_write { @ns = hist(nsecs - @s[pid]); }",
 		// A signed 32-bit field is negative on errors.
 		"tracepoint:io_uring:io_uring_complete /args.res < 0/ { @ = count(); }",
+		// A count that is 0 until something happened is a fine divisor.
+		"kprobe:vfs_read { @n = count(); }\ninterval:s:1 { @rate = @total / 1; }\nkprobe:vfs_write { @total = arg2 / (@n == 0 ? 1 : 2); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
 		"tracepoint:block:block_io_start { @s[tid] = nsecs; }\ntracepoint:block:block_io_done { @ns = hist(nsecs - @s[pid]); }",
 	} {
