@@ -78,6 +78,7 @@ func TestChecks(t *testing.T) {
 		{"division by zero", "kprobe:vfs_read { $n = 0; @avg = arg2 / $n; }", symbex.CodeDivByZero, symbex.Refuted, "give 0"},
 		{"unsigned below zero, explained", "tracepoint:syscalls:sys_enter_read /args.count < 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "unsigned"},
 		{"narrow field out of range", "tracepoint:sock:inet_sock_set_state /args.sport == 70000/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "16-bit"},
+		{"tid and pid keys mixed", "kprobe:vfs_read { @last[tid] = arg1; }\nkprobe:vfs_write { printf(\"%d\\n\", @last[pid]); }", symbex.CodeIDMix, symbex.Refuted, "tid != pid"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
@@ -111,13 +112,13 @@ func TestNoClaim(t *testing.T) {
 		// Guarded: the entry ran.
 		"tracepoint:syscalls:sys_enter_openat { @path[tid] = args.filename; }\ntracepoint:syscalls:sys_exit_openat /@path[tid]/ { printf(\"%s\\n\", str(@path[tid])); delete(@path[tid]); }",
 		// Not every exit has its entry probed: no pairing.
-		"tracepoint:syscalls:sys_enter_read { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read, tracepoint:syscalls:sys_exit_write { @ns = hist(nsecs - @s[pid]); }",
+		"tracepoint:syscalls:sys_enter_read { @s[tid] = nsecs; }\ntracepoint:syscalls:sys_exit_read, tracepoint:syscalls:sys_exit_write { @ns = hist(nsecs - @s[tid]); }",
 		// A signed 32-bit field is negative on errors.
 		"tracepoint:io_uring:io_uring_complete /args.res < 0/ { @ = count(); }",
 		// A count that is 0 until something happened is a fine divisor.
 		"kprobe:vfs_read { @n = count(); }\ninterval:s:1 { @rate = @total / 1; }\nkprobe:vfs_write { @total = arg2 / (@n == 0 ? 1 : 2); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
-		"tracepoint:block:block_io_start { @s[tid] = nsecs; }\ntracepoint:block:block_io_done { @ns = hist(nsecs - @s[pid]); }",
+		"tracepoint:block:block_io_start { @s[args.sector] = nsecs; }\ntracepoint:block:block_io_done { @ns = hist(nsecs - @s[args.sector + 1]); }",
 	} {
 		for _, o := range verify(t, src).Obligations {
 			if o.Verdict == symbex.Refuted {

@@ -114,6 +114,7 @@ func Verify(ctx context.Context, r *analysis.Result, cfg Config) *Report {
 	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext(), contracts: curatedContracts()}
 	defer v.z.Close()
 	v.readAnnotations()
+	v.checkIDMix()
 	for i, p := range r.Info.Probes {
 		if ctx.Err() != nil {
 			break
