@@ -38,7 +38,8 @@ func (v *verifier) readAnnotations() {
 		a := annotation{at: int(c.Start), span: source.Span{Start: int(c.Start), End: int(c.Start) + len(c.Text)}}
 		verb, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
 		a.assert, a.text = verb == "assert", strings.TrimSpace(rest)
-		expr, err := parseCondition(a.text)
+		at := int(c.Start) + strings.Index(c.Text, a.text)
+		expr, err := parseConditionAt(v.res.File.Text, at, a.text)
 		if (verb != "assert" && verb != "assume") || err != nil {
 			if err == nil {
 				err = fmt.Errorf("unknown annotation %q: write //@ assume EXPR or //@ assert EXPR", verb)
@@ -52,13 +53,50 @@ func (v *verifier) readAnnotations() {
 	}
 }
 
+// conditionPrefix and conditionSuffix make an expression a program the
+// parser reads.
+const (
+	conditionPrefix = "BEGIN{if("
+	conditionSuffix = "){}}"
+)
+
+// parseConditionAt parses the expression text that lies at offset at of a
+// file's text, so that its nodes carry the file's positions: values are
+// then found by the text of their access path, as in the program.
+func parseConditionAt(file []byte, at int, text string) (syntax.Expr, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, fmt.Errorf("the annotation has no expression")
+	}
+	if at < len(conditionPrefix) {
+		return parseCondition(text)
+	}
+	// Blank everything but the line breaks, then put the expression where
+	// it is and the wrapping around it.
+	src := make([]byte, max(len(file), at+len(text)+len(conditionSuffix)))
+	for i := range src {
+		src[i] = ' '
+		if i < len(file) && file[i] == '\n' {
+			src[i] = '\n'
+		}
+	}
+	copy(src[at-len(conditionPrefix):], conditionPrefix)
+	copy(src[at:], text)
+	copy(src[at+len(text):], conditionSuffix)
+	return parseWrapped(source.NewFile("annotation", src), text)
+}
+
 // parseCondition parses a bpftrace expression on its own.
 func parseCondition(text string) (syntax.Expr, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, fmt.Errorf("the annotation has no expression")
 	}
-	src := "BEGIN { if (" + text + ") {} }"
-	file, diags := syntax.Parse(source.NewFile("annotation", []byte(src)))
+	return parseWrapped(source.NewFile("annotation", []byte(conditionPrefix+text+conditionSuffix)), text)
+}
+
+// parseWrapped parses a condition wrapped in conditionPrefix and
+// conditionSuffix.
+func parseWrapped(f *source.File, text string) (syntax.Expr, error) {
+	file, diags := syntax.Parse(f)
 	if len(diags) > 0 {
 		return nil, fmt.Errorf("%q does not parse: %s", text, diags[0].Message)
 	}

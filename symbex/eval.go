@@ -17,6 +17,8 @@ func (x *exec) eval(e syntax.Expr) value {
 		return value{e: x.v.z.BVVal(e.Value, 64)}
 	case *syntax.BoolLit:
 		return x.truth(x.v.z.BoolVal(e.Value))
+	case *syntax.StringLit:
+		return x.v.stringValue(e.Value)
 	case *syntax.ParenExpr:
 		return x.eval(e.X)
 	case *syntax.Ident:
@@ -59,9 +61,30 @@ func (x *exec) evalChildren(e syntax.Expr) {
 	})
 }
 
-// typeOf is sema's type of e, or nil.
+// typeOf is sema's type of e, or nil. Annotation expressions have no
+// types of their own: they take the type of the same access path in the
+// program.
 func (x *exec) typeOf(e syntax.Expr) *sema.Type {
-	return x.v.res.Info.Types[e]
+	if t := x.v.res.Info.Types[e]; t != nil {
+		if typedByPath(e) {
+			x.v.pathTypes[literalText(x, e)] = t
+		}
+		return t
+	}
+	if typedByPath(e) {
+		return x.v.pathTypes[literalText(x, e)]
+	}
+	return nil
+}
+
+// typedByPath reports whether the text of e names one value: a field, a
+// variable, a map element.
+func typedByPath(e syntax.Expr) bool {
+	switch e.(type) {
+	case *syntax.FieldExpr, *syntax.Variable, *syntax.MapExpr:
+		return true
+	}
+	return false
 }
 
 // operand evaluates an operand of && or || as a truth value; only whole
@@ -239,7 +262,13 @@ func (x *exec) ternary(e *syntax.TernaryExpr) value {
 // signedOp reports whether sema typed the operation as signed.
 func (x *exec) signedOp(e syntax.Expr) bool {
 	t := x.typeOf(e)
-	return t != nil && t.Kind == sema.Int && t.Signed
+	if t == nil {
+		// An annotation's literal has no type; the program's are int64,
+		// which leaves the comparison to the other operand.
+		_, lit := unparen(e).(*syntax.IntLit)
+		return lit
+	}
+	return t.Kind == sema.Int && t.Signed
 }
 
 func (x *exec) binary(e *syntax.BinaryExpr) value {

@@ -111,7 +111,7 @@ func Verify(ctx context.Context, r *analysis.Result, cfg Config) *Report {
 	if cfg.Budget <= 0 {
 		cfg.Budget = DefaultBudget
 	}
-	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext(), contracts: curatedContracts()}
+	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext(), contracts: curatedContracts(), pathTypes: map[string]*sema.Type{}}
 	defer v.z.Close()
 	v.readAnnotations()
 	v.checkIDMix()
@@ -144,6 +144,23 @@ type verifier struct {
 	annotationErrors []Obligation
 	contracts        *contracts.Set
 	arity            map[string]int // each map's number of keys, as the file uses it
+	strings          map[string]z3.Expr
+	pathTypes        map[string]*sema.Type // the program's types by access path, for annotations
+}
+
+// stringValue stands for a string literal: one unknown per text, the same
+// wherever the text appears, so that comm == "bash" in a predicate and in
+// an assertion are one condition.
+func (v *verifier) stringValue(text string) value {
+	if v.strings == nil {
+		v.strings = map[string]z3.Expr{}
+	}
+	e, ok := v.strings[text]
+	if !ok {
+		e = v.z.Fresh(fmt.Sprintf("%q", text), v.z.BVSort(64))
+		v.strings[text] = e
+	}
+	return value{e: e}
 }
 
 // keyArity is the number of keys the file's accesses of a map use; -1

@@ -292,8 +292,8 @@ func needMoreDetail(trials []Trial) string {
 		pipeline.StageBpftrace: "simplify the request, or name the hook point and the fields explicitly",
 		pipeline.StageKernel:   "ask for less work per event (no unbounded loops, fewer strings), or name a cheaper hook",
 	}[last.Stage]
-	return fmt.Sprintf("ken could not produce a program that passes every check in %d trials. The last one failed the %s stage: %s To help, %s.",
-		len(trials), last.Stage, firstLine(last.Feedback), advice)
+	return fmt.Sprintf("ken could not produce a program that passes every check in %d trials. The last one failed the %s stage: %s. To help, %s.",
+		len(trials), last.Stage, strings.TrimRight(firstLine(last.Feedback), "."), advice)
 }
 
 func firstLine(s string) string {
