@@ -1,5 +1,5 @@
-// Command ken checks, verifies and formats bpftrace programs, and serves
-// editors as a language server.
+// Command ken checks, verifies, formats and synthesizes bpftrace programs,
+// and serves editors as a language server.
 //
 // Usage:
 //
@@ -8,6 +8,9 @@
 //	ken fmt [-w] [-l] [-d] FILE...
 //	ken kernel snapshot -o FILE | ken kernel info [--kernel FILE]
 //	ken contracts generate [-o FILE] [--kernel FILE] | ken contracts check FILE
+//	ken synth [--provider P --model M] [--trials N] [--explain] [--kernel FILE] [--compile] [--load] PROMPT...
+//	ken eval [--provider P --model M] [--configs LIST] [--limit N] [--prompts IDS] [--json FILE]
+//	ken store info | ken store reset
 //	ken lsp
 //	ken version
 //	ken help [COMMAND]
@@ -68,9 +71,33 @@
 // keeping the file mode). A file with syntax errors is never changed: its
 // diagnostics are printed on standard error in the text format.
 //
+// # Synthesis
+//
+// ken synth turns an English prompt into a bpftrace program that passes
+// every configured stage and prints only that program on standard output;
+// the trials, the program's origin and, when nothing passed, what detail to
+// add go to standard error (--explain adds every trial's program, failing
+// stage and the feedback given to the next). The model comes from
+// --provider, --model, --base-url and --api-key-env, or $KEN_PROVIDER,
+// $KEN_MODEL, $KEN_BASE_URL and $KEN_API_KEY_ENV; --api-key-env names the
+// variable holding the key, never the key, and no output ever contains it.
+// With no provider, synth answers from the closest verified examples.
+// Verified model answers are learned into the store that ken store shows and
+// resets ($KEN_CACHE_DIR/store.json, else ~/.cache/ken/store.json); --no-store
+// leaves it alone. Exit status: 0 verified, 1 not verified, 2 usage or model
+// errors.
+//
+// ken eval runs the evaluation set (datasets/eval) under the KEN paper's
+// configurations (one-shot, feedback, symbex, retrieval) and prints per
+// configuration the accuracy, false positives and false negatives, then each
+// prompt's outcome and time; --json FILE writes all of it. A program is
+// correct when it passes ken's analysis (and --compile, --load) without
+// errors and meets the prompt's expectations. Offline, only retrieval runs.
+//
 // # Exit status
 //
-// 0 when no file has an error diagnostic, 1 when one has, 2 for usage
-// errors and for files that cannot be read or written; the other files are
-// still processed.
+// For check, verify and fmt: 0 when no file has an error diagnostic, 1
+// when one has, 2 for usage errors and for files that cannot be read or
+// written; the other files are still processed. Synth and eval say theirs
+// above.
 package main

@@ -54,6 +54,9 @@ var commands = []struct{ name, summary string }{
 	{"fmt", "format bpftrace files"},
 	{"kernel", "snapshot or describe a Linux kernel's BTF and tracepoints"},
 	{"verify", "prove or refute each program's obligations with the symbolic verifier"},
+	{"synth", "turn an English prompt into a verified bpftrace program"},
+	{"eval", "measure synthesis on the evaluation set under the paper's configurations"},
+	{"store", "show or reset the learning store of verified programs"},
 	{"lsp", "run the language server on standard input and output"},
 	{"version", "print ken's version"},
 	{"help", "describe ken or one of its commands"},
@@ -77,6 +80,12 @@ func (c *cli) run(args []string) int {
 		return c.runLSP(args[1:])
 	case "verify":
 		return c.runVerify(args[1:])
+	case "synth":
+		return c.runSynth(args[1:])
+	case "eval":
+		return c.runEval(args[1:])
+	case "store":
+		return c.runStore(args[1:])
 	case "version":
 		return c.runVersion(args[1:])
 	case "help", "-h", "-help", "--help":
@@ -108,7 +117,7 @@ func (c *cli) dispatch(group, usage string, args []string, commands map[string]f
 }
 
 func (c *cli) usage(w io.Writer) {
-	fmt.Fprint(w, "ken checks and formats bpftrace programs.\n\nUsage:\n\n\tken <command> [arguments]\n\nCommands:\n\n")
+	fmt.Fprint(w, "ken checks, formats and synthesizes bpftrace programs.\n\nUsage:\n\n\tken <command> [arguments]\n\nCommands:\n\n")
 	for _, cmd := range commands {
 		fmt.Fprintf(w, "\t%-8s %s\n", cmd.name, cmd.summary)
 	}
@@ -147,6 +156,13 @@ func (c *cli) runHelp(args []string) int {
 		return exitOK
 	case "verify":
 		fs, _ = c.verifyFlags()
+	case "synth":
+		fs, _ = c.synthFlags()
+	case "eval":
+		fs, _ = c.evalFlags()
+	case "store":
+		fmt.Fprint(c.stdout, storeUsage)
+		return exitOK
 	default:
 		fmt.Fprintf(c.stderr, "ken help: unknown command %q\n", args[0])
 		return exitUsage
