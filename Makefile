@@ -12,7 +12,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
 
 .DEFAULT_GOAL := build
 
-.PHONY: help setup build test bench bench-agreement bench-mutants bench-mutation lint fuzz demo bpftrace clean
+.PHONY: help setup build test bench bench-agreement bench-mutants bench-mutation bench-stages lint fuzz demo bpftrace clean
 
 help:
 	@echo "make setup     install the Debian packages ken needs (.ci/setup; root, or sudo)"
@@ -25,6 +25,9 @@ help:
 	@echo "               ok programs (root; MUTANTS_DIR, MUTANTS_FLAGS=e.g. -seed 2 -per-file 6)"
 	@echo "make bench-mutation  score the symbolic verifier on semantic mutants of the ok programs"
 	@echo "               (root; MUTATION_FLAGS=e.g. -seed 2 -per-file 0 -o DIR -json out.json)"
+	@echo "make bench-stages  time each checking stage (ken, symbolic verifier, bpftrace, kernel"
+	@echo "               verifier) on the corpora and count what each finds that the earlier ones miss"
+	@echo "               (root; STAGES_FLAGS=e.g. -mutants DIR -runs 3 -json out.json)"
 	@echo "make lint      check formatting (gofmt) and go vet"
 	@echo "make fuzz      fuzz the parser for 60 s"
 	@echo "make demo      run ken check and ken fmt -d on examples/*.bt"
@@ -74,6 +77,14 @@ MUTATION_FLAGS ?=
 bench-mutation:
 	$(GO) run ./tools/semmutate -bpftrace $(KEN_BPFTRACE) -root $(KEN_BPFTRACE_ROOT) -kernel analysis/kernel/testdata/vmlinux-snapshot.ken $(MUTATION_FLAGS) analysis/testdata/valid
 
+# Each checking stage (tools/stagebench) on the corpora: its time in the
+# pipeline, and the files it flags that the stages before it accept.
+# Not part of make test.
+STAGES_FLAGS ?=
+
+bench-stages:
+	$(GO) run ./tools/stagebench -bpftrace $(KEN_BPFTRACE) -root $(KEN_BPFTRACE_ROOT) -kernel analysis/kernel/testdata/vmlinux-snapshot.ken $(STAGES_FLAGS)
+
 lint:
 	@unformatted=$$(gofmt -l .) || exit 1; \
 	if [ -n "$$unformatted" ]; then \
@@ -105,6 +116,12 @@ demo: build
 	@echo
 	@echo "== ken fmt -d examples/broken.bt (refused: a file with syntax errors is never reformatted)"
 	bin/ken fmt -d examples/broken.bt; test $$? -eq 1
+	@echo
+	@echo "== ken synth --explain (from an English prompt; no model is configured, so from the verified examples)"
+	bin/ken synth --no-store --explain "trace every TCP connect with pid, comm, destination address and port in host byte order"
+	@echo
+	@echo "== ken check --compile --load (bpftrace's compiler and the kernel verifier, when bpftrace 0.20-0.23 and root are here)"
+	bin/ken check --compile --load --bpftrace "$(KEN_BPFTRACE)" examples/opens.bt || true
 
 bpftrace:
 	$(SUDO) scripts/install-bpftrace.sh
