@@ -107,6 +107,9 @@ func (c *cli) runCheck(args []string) int {
 	if opts.compile || opts.load || opts.compare {
 		pcfg.Compiler = &compile.Compiler{Argv: bpftraceArgv(opts)}
 		pcfg.KernelVerifier = opts.load
+		if v, err := pcfg.Compiler.Version(context.Background()); err == nil {
+			fmt.Fprintf(c.stderr, "ken check: compiling with bpftrace %s (%s)\n", v, strings.Join(pcfg.Compiler.Argv, " "))
+		}
 	}
 	if opts.compare {
 		return c.compareBpftrace(files, pcfg)
