@@ -67,14 +67,12 @@ type exec struct {
 	hookParams   map[string]string // the hooked function's parameter names, for annotations
 }
 
-var execCount int
-
 func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
-	execCount++
+	v.execs++ // names each execution's unknowns apart within the verifier's Z3 context
 	x := &exec{
 		v: v, probe: p, checks: checks, pc: v.z.BoolVal(true),
 		vars: map[*sema.Var]value{}, varsByName: map[string]value{}, maps: map[string]z3.Expr{}, present: map[string]z3.Expr{},
-		builtins: map[string]value{}, fields: map[string]value{}, written: map[string]bool{}, id: execCount,
+		builtins: map[string]value{}, fields: map[string]value{}, written: map[string]bool{}, id: v.execs,
 		stored: map[string][]storedKey{}, inexact: map[string]bool{}, initial: map[string]mapState{},
 	}
 	if checks {

@@ -146,6 +146,7 @@ type verifier struct {
 	arity            map[string]int // each map's number of keys, as the file uses it
 	strings          map[string]z3.Expr
 	pathTypes        map[string]*sema.Type // the program's types by access path, for annotations
+	execs            int                   // executions so far
 }
 
 // stringValue stands for a string literal: one unknown per text, the same
