@@ -43,7 +43,8 @@ func (s *Server) codeAction(ctx context.Context, params json.RawMessage) (any, e
 			})
 		}
 	}
-	return append(actions, s.contractActions(d, want)...), nil
+	actions = append(actions, s.contractActions(d, want)...)
+	return append(actions, s.synthActions(d, want)...), nil
 }
 
 // contractActions offers, on a probe whose hooked function has a contract,

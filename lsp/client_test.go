@@ -24,7 +24,23 @@ type testClient struct {
 	diagnostics map[protocol.DocumentURI][]protocol.PublishDiagnosticsParams
 	messages    []string
 	progress    []string // the kind of each $/progress value received
+	reports     []progressValue
+	edits       []protocol.ApplyWorkspaceEditParams // workspace/applyEdit requests, in order
+	// refuseEdits makes the client answer workspace/applyEdit with
+	// applied: false.
+	refuseEdits bool
 	changed     chan struct{}
+	// initialized is the server's answer to initialize.
+	initialized json.RawMessage
+}
+
+// progressValue is one $/progress notification.
+type progressValue struct {
+	Token       json.RawMessage
+	Kind        string `json:"kind"`
+	Title       string `json:"title"`
+	Message     string `json:"message"`
+	Cancellable bool   `json:"cancellable"`
 }
 
 // testSettings checks against the checked-in kernel snapshot as bpftrace
@@ -55,16 +71,17 @@ func startServerWith(t testing.TB, settings map[string]any, opts Options) *testC
 		clientSide.Close()
 		<-done
 	})
-	var result map[string]any
 	capabilities := map[string]any{"window": map[string]any{"workDoneProgress": true}}
-	c.call("initialize", map[string]any{"processId": 1, "rootUri": nil, "capabilities": capabilities, "initializationOptions": settings}, &result)
+	c.call("initialize", map[string]any{"processId": 1, "rootUri": nil, "capabilities": capabilities, "initializationOptions": settings}, &c.initialized)
 	c.notify("initialized", map[string]any{})
 	c.waitConfigured()
 	return c
 }
 
-// handle records what the server sends to the client.
+// handle records what the server sends to the client, and accepts the
+// edits it asks the client to apply.
 func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+	var result any
 	c.mu.Lock()
 	switch req.Method() {
 	case "textDocument/publishDiagnostics":
@@ -74,12 +91,18 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 		}
 	case "$/progress":
 		var p struct {
-			Value struct {
-				Kind string `json:"kind"`
-			} `json:"value"`
+			Token json.RawMessage `json:"token"`
+			Value progressValue   `json:"value"`
 		}
 		json.Unmarshal(req.Params(), &p)
+		p.Value.Token = p.Token
 		c.progress = append(c.progress, p.Value.Kind)
+		c.reports = append(c.reports, p.Value)
+	case "workspace/applyEdit":
+		var p protocol.ApplyWorkspaceEditParams
+		json.Unmarshal(req.Params(), &p)
+		c.edits = append(c.edits, p)
+		result = protocol.ApplyWorkspaceEditResponse{Applied: !c.refuseEdits}
 	case "window/showMessage", "window/logMessage":
 		var p protocol.ShowMessageParams
 		json.Unmarshal(req.Params(), &p)
@@ -90,7 +113,7 @@ func (c *testClient) handle(ctx context.Context, reply jsonrpc2.Replier, req jso
 	case c.changed <- struct{}{}:
 	default:
 	}
-	return reply(ctx, nil, nil)
+	return reply(ctx, result, nil)
 }
 
 // waitConfigured waits until the settings have been applied (the kernel

@@ -5,7 +5,11 @@
 // actions from the fixes diagnostics carry (bound to that version), and
 // formatting with ken's formatter. Requests run on their own goroutines and
 // can be cancelled by numeric or string id; notifications run in order.
-// Settings (kernel snapshot, bpftrace dialect) come from
+// Synthesis from comments is a code action carrying the ken.synthesize
+// command: workspace/executeCommand runs it with cancellable work-done
+// progress and puts a verified program after the prompt with a
+// workspace/applyEdit bound to the version it was computed for.
+// Settings (kernel snapshot, bpftrace dialect, the synthesis model) come from
 // initializationOptions and workspace/didChangeConfiguration and are
 // applied off the message loop.
 //

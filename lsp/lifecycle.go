@@ -83,6 +83,7 @@ var capabilityEntries = map[string]struct {
 	"textDocument/foldingRange":      {"foldingRangeProvider", true},
 	"textDocument/codeAction":        {"codeActionProvider", map[string]any{"codeActionKinds": []string{"quickfix", "refactor.rewrite"}}},
 	"textDocument/inlayHint":         {"inlayHintProvider", true},
+	"workspace/executeCommand":       {"executeCommandProvider", map[string]any{"commands": []string{commandSynthesize}}},
 	"textDocument/semanticTokens/full": {"semanticTokensProvider", map[string]any{
 		"legend": map[string]any{"tokenTypes": tokenTypes, "tokenModifiers": tokenModifiers},
 		"full":   true,

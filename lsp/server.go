@@ -52,6 +52,10 @@ type Server struct {
 	exited   atomic.Bool // the client sent exit
 	// clientProgress is set when the client accepts work-done progress.
 	clientProgress atomic.Bool
+	// cancels stops work whose progress the client cancels.
+	cancels progressCancels
+	// runs tracks the syntheses under way.
+	runs synthRuns
 }
 
 // Serve runs a server on rwc until the client exits or the connection

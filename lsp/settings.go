@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os/exec"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +42,9 @@ type Settings struct {
 	// kernel's verifier on save, never attaching it (default on; it needs
 	// root or CAP_BPF and CAP_PERFMON, and bpftrace 0.20-0.23).
 	KernelVerifier *bool `json:"kernelVerifier"`
+	// Synthesis configures synthesis from comments: the model, if any,
+	// and how it is used.
+	Synthesis SynthesisSettings `json:"synthesis"`
 }
 
 // UnmarshalJSON decodes settings field by field, so that one malformed
@@ -67,7 +71,11 @@ func (s *Settings) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
+	if raw, ok := fields["synthesis"]; ok {
+		bad = append(bad, s.Synthesis.decode(raw)...)
+	}
 	if len(bad) > 0 {
+		sort.Strings(bad)
 		return fmt.Errorf("ignoring malformed settings: %s", strings.Join(bad, ", "))
 	}
 	return nil
@@ -125,6 +133,9 @@ type settingsState struct {
 	// compiler runs the configured bpftrace; it remembers a missing one,
 	// so that saving never retries it in a loop.
 	compiler *compile.Compiler
+	// synth is what synthesis runs with: the model client and the
+	// learning store, made from settings.Synthesis.
+	synth synthSetup
 }
 
 func newSettingsState() *settingsState {
@@ -166,6 +177,13 @@ func (st *settingsState) stages() (pipeline.Config, bool) {
 	}
 	return pipeline.Config{Analysis: st.cfg, Symbex: on(st.settings.Symbex), Compiler: st.compiler,
 		KernelVerifier: on(st.settings.KernelVerifier)}, true
+}
+
+// synthesis returns what synthesis runs with.
+func (st *settingsState) synthesis() synthSetup {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.synth
 }
 
 // bpftraceArgv is the configured bpftrace command, else bpftrace on PATH.
@@ -269,14 +287,17 @@ func (s *Server) configure(ctx context.Context, settings Settings) {
 			}
 			return "kernel " + cfg.Kernel.Info().Release
 		})
+		setup, synthNotes := newSynthSetup(settings.Synthesis)
+		notes = append(notes, synthNotes...)
 		s.settings.mu.Lock()
 		if gen != s.settings.generation {
 			s.settings.mu.Unlock()
 			return // newer settings arrived while this kernel loaded
 		}
-		s.settings.cfg, s.settings.notes = cfg, notes
+		s.settings.cfg, s.settings.notes, s.settings.synth = cfg, notes, setup
 		s.settings.configured = true
 		s.settings.mu.Unlock()
+		s.logf("%s", setup.describe())
 		for _, n := range notes {
 			fmt.Fprintf(s.log, "ken lsp: %s\n", n)
 			s.showMessage(ctx, n)

@@ -61,6 +61,7 @@ func (s *Server) didClose(ctx context.Context, params json.RawMessage) error {
 	}
 	s.docs.remove(p.TextDocument.URI)
 	s.stopTimer(p.TextDocument.URI)
+	s.runs.cancelDocument(p.TextDocument.URI)
 	// Closing clears what the server said about the file.
 	return s.conn.Notify(ctx, "textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{
 		URI: p.TextDocument.URI, Diagnostics: []protocol.Diagnostic{},
@@ -134,6 +135,7 @@ func (s *Server) send(ctx context.Context, d *document, ds []diag.Diagnostic) {
 	if err != nil {
 		s.logf("publishing diagnostics for %s: %v", d.uri, err)
 	}
+	s.autoRegenerate(ctx, d, ds)
 }
 
 // verifyDelay is how long the document must stay unchanged before the

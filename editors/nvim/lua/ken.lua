@@ -6,14 +6,22 @@
 --
 -- Options (all optional):
 --   cmd           the server command; default { 'ken', 'lsp' }
---   settings      ken's settings: kernel, dialect, bpftrace, inlayHints. They
---                 are sent as initializationOptions and answered to
+--   settings      ken's settings: kernel, dialect, bpftrace, inlayHints, symbex,
+--                 compileOnSave, kernelVerifier, and synthesis = { provider,
+--                 model, baseURL, apiKeyEnv, embeddingModel, trials,
+--                 autoRegenerate, store }. They are sent as
+--                 initializationOptions and answered to
 --                 workspace/configuration as the "ken" section.
 --   filetypes     default { 'bpftrace' }
 --   root_markers  files or directories that mark a project's root; default
 --                 { '.git' }. Without one, a file's directory is its root.
 -- Any other key (on_attach, capabilities, handlers, on_exit, flags, ...) is
 -- passed to the client configuration unchanged.
+--
+-- require('ken').synthesize() runs the code action "Synthesize bpftrace from
+-- comment" for the prompt comment under the cursor; vim.lsp.buf.code_action()
+-- offers it too. The server then inserts the program with
+-- workspace/applyEdit.
 --
 -- One client runs per root directory. On Neovim 0.8 and later the client is
 -- started with vim.lsp.start; on 0.7 with vim.lsp.start_client and
@@ -153,6 +161,73 @@ function M.configure(new)
       end
     end
   end
+end
+
+-- ken_client returns the ken client attached to bufnr, or nil.
+local function ken_client(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr, name = 'ken' })[1]
+  end
+  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    if client.name == 'ken' then
+      return client
+    end
+  end
+  return nil
+end
+
+-- request sends a request from client; Neovim 0.11 made client methods
+-- take self.
+local function request(client, method, params, handler, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+-- synthesis_titles are the titles of the server's actions that synthesize
+-- from the prompt comment (not the ones that fix a finding).
+local synthesis_titles = {
+  ['Synthesize bpftrace from comment'] = true,
+  ['Regenerate bpftrace from comment'] = true,
+}
+
+-- synthesize asks ken for the synthesis action at the cursor of the
+-- current buffer and runs it: the server checks every candidate, then
+-- inserts the program that passed, or says what detail the comment needs.
+function M.synthesize()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = ken_client(bufnr)
+  if not client then
+    vim.notify('ken: no ken server is attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  local params = vim.lsp.util.make_range_params(0, client.offset_encoding)
+  params.context = { diagnostics = {} }
+  request(client, 'textDocument/codeAction', params, function(err, actions)
+    if err then
+      vim.notify('ken: ' .. tostring(err.message or err), vim.log.levels.ERROR)
+      return
+    end
+    for _, action in ipairs(actions or {}) do
+      local command = action.command
+      if synthesis_titles[action.title] and type(command) == 'table' and command.command == 'ken.synthesize' then
+        if action.disabled then
+          vim.notify('ken: ' .. action.disabled.reason, vim.log.levels.WARN)
+          return
+        end
+        -- The reply comes when the program is in (or ken said why not,
+        -- with window/showMessage); nothing is left to do with it here.
+        request(client, 'workspace/executeCommand', command, function(cerr)
+          if cerr then
+            vim.notify('ken: ' .. tostring(cerr.message or cerr), vim.log.levels.ERROR)
+          end
+        end, bufnr)
+        return
+      end
+    end
+    vim.notify('ken: no prompt comment under the cursor: describe what to trace in // comments on their own lines, outside any probe', vim.log.levels.INFO)
+  end, bufnr)
 end
 
 -- setup records the options and starts ken for every buffer of the

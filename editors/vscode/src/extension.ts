@@ -1,6 +1,9 @@
 // The ken extension: runs `ken lsp` as the language server for bpftrace
 // files. Highlighting comes from the TextMate grammar in syntaxes/ and needs
-// no code.
+// no code. Synthesis from comments is the server's code action, whose
+// command (ken.synthesize) the language client registers and forwards to
+// the server; ken.synthesizeFromComment only finds that action at the
+// cursor, for the command palette and key bindings.
 
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
@@ -21,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
 		output,
 		vscode.commands.registerCommand("ken.restartServer", () => enqueue(restart)),
 		vscode.commands.registerCommand("ken.showOutput", () => output.show(true)),
+		vscode.commands.registerCommand("ken.synthesizeFromComment", synthesizeFromComment),
 		vscode.workspace.onDidChangeConfiguration((event) => {
 			if (restartSettings.some((section) => event.affectsConfiguration(section))) {
 				void enqueue(restart);
@@ -57,7 +61,55 @@ function settings(): object {
 		symbex: { enable: config.get<boolean>("symbex.enable", true) },
 		compileOnSave: config.get<boolean>("compileOnSave", true),
 		kernelVerifier: config.get<boolean>("kernelVerifier", true),
+		// The key's variable name is sent, never the key: the server reads
+		// the key from its own environment.
+		synthesis: {
+			provider: config.get<string>("synthesis.provider", ""),
+			model: config.get<string>("synthesis.model", ""),
+			baseURL: config.get<string>("synthesis.baseURL", ""),
+			apiKeyEnv: config.get<string>("synthesis.apiKeyEnv", ""),
+			embeddingModel: config.get<string>("synthesis.embeddingModel", ""),
+			trials: config.get<number>("synthesis.trials", 3),
+			autoRegenerate: config.get<boolean>("synthesis.autoRegenerate", false),
+			store: config.get<boolean>("synthesis.store", true),
+		},
 	};
+}
+
+/** Titles of the server's code actions that synthesize from the prompt comment. */
+const synthesisTitles = ["Synthesize bpftrace from comment", "Regenerate bpftrace from comment"];
+
+/**
+ * Runs the server's synthesis code action for the prompt comment at the
+ * cursor, or says why there is none.
+ */
+async function synthesizeFromComment(): Promise<void> {
+	const editor = vscode.window.activeTextEditor;
+	if (editor === undefined || editor.document.languageId !== "bpftrace") {
+		void vscode.window.showInformationMessage("ken: put the cursor on a comment in a bpftrace file that describes what to trace.");
+		return;
+	}
+	const found = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[] | undefined>(
+		"vscode.executeCodeActionProvider",
+		editor.document.uri,
+		editor.selection,
+	);
+	// A CodeAction's command is an object; a bare Command's is a string.
+	const action = (found ?? []).find((a): a is vscode.CodeAction => {
+		const command = a.command;
+		return typeof command === "object" && command.command === "ken.synthesize" && synthesisTitles.includes(a.title);
+	});
+	if (action === undefined || action.command === undefined) {
+		void vscode.window.showInformationMessage(
+			"ken: there is no prompt comment at the cursor. Describe what to trace in // comments on their own lines, outside any probe.",
+		);
+		return;
+	}
+	if (action.disabled !== undefined) {
+		void vscode.window.showWarningMessage(`ken: ${action.disabled.reason}`);
+		return;
+	}
+	await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
 }
 
 /** Finds the ken binary and starts `ken lsp`, or explains why it cannot. */

@@ -22,16 +22,43 @@ test("every ken setting is contributed, with a default and a description", () =>
 		"ken.symbex.enable": true,
 		"ken.compileOnSave": true,
 		"ken.kernelVerifier": true,
+		"ken.synthesis.provider": "",
+		"ken.synthesis.model": "",
+		"ken.synthesis.baseURL": "",
+		"ken.synthesis.apiKeyEnv": "",
+		"ken.synthesis.embeddingModel": "",
+		"ken.synthesis.trials": 3,
+		"ken.synthesis.autoRegenerate": false,
+		"ken.synthesis.store": true,
 	};
 	assert.deepEqual(Object.keys(properties).sort(), Object.keys(want).sort());
 	for (const [name, value] of Object.entries(want)) {
 		const setting = properties[name];
 		assert.equal(setting.default, value, `${name} default`);
-		assert.equal(setting.type, typeof value, `${name} type`);
+		assert.equal(setting.type === "integer" ? "number" : setting.type, typeof value, `${name} type`);
 		const description = setting.markdownDescription ?? setting.description;
 		assert.ok(typeof description === "string" && description.length > 20, `${name} has no description`);
 	}
 	assert.deepEqual(properties["ken.trace.server"].enum, ["off", "messages", "verbose"]);
+	assert.deepEqual(properties["ken.synthesis.provider"].enum, ["", "openai", "ollama", "anthropic", "google"]);
+	assert.equal(properties["ken.synthesis.provider"].enumDescriptions.length, 5);
+});
+
+test("settings that decide where comments and keys go are not a workspace's to set when it is untrusted", () => {
+	const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+	for (const name of ["ken.path", "ken.bpftrace", "ken.synthesis.provider", "ken.synthesis.baseURL", "ken.synthesis.apiKeyEnv"]) {
+		assert.ok(restricted.includes(name), `${name} is not restricted`);
+	}
+});
+
+test("ken.synthesis.apiKeyEnv takes a variable's name, not a key", () => {
+	const pattern = new RegExp(contributes.configuration.properties["ken.synthesis.apiKeyEnv"].pattern);
+	for (const ok of ["", "OPENAI_API_KEY", "my_key2"]) {
+		assert.ok(pattern.test(ok), ok);
+	}
+	for (const bad of ["sk-proj-abc123", "2KEY", "$OPENAI_API_KEY", "a b"]) {
+		assert.ok(!pattern.test(bad), bad);
+	}
 });
 
 test("the dialect pattern accepts versions and nothing else", () => {
@@ -49,6 +76,7 @@ test("the commands are contributed with titles", () => {
 	assert.deepEqual(commands, {
 		"ken.restartServer": "ken: Restart Language Server",
 		"ken.showOutput": "ken: Show Output",
+		"ken.synthesizeFromComment": "ken: Synthesize bpftrace from Comment",
 	});
 	const source = readFileSync(root + "src/extension.ts", "utf8");
 	for (const command of Object.keys(commands)) {

@@ -76,6 +76,7 @@ class KenClient {
 		this.stderr = '';
 		this.messages = []; // window/showMessage and window/logMessage texts
 		this.published = []; // every textDocument/publishDiagnostics, in order
+		this.applied = []; // every workspace/applyEdit's params, in order
 		this.waiters = new Set();
 		this.versions = new Map(); // uri -> version last sent
 		this.exited = new Promise((resolve) => {
@@ -90,7 +91,9 @@ class KenClient {
 			throw new Error(`${kenBin} does not exist: build it first (go build -o bin/ken ./cmd/ken) or set KEN_BIN`);
 		}
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ken-e2e-'));
-		const proc = childProcess.spawn(kenBin, ['lsp'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		// The learning store goes to the test's directory, not the user's cache.
+		const env = { ...process.env, KEN_CACHE_DIR: path.join(dir, 'cache') };
+		const proc = childProcess.spawn(kenBin, ['lsp'], { stdio: ['pipe', 'pipe', 'pipe'], env });
 		const conn = createProtocolConnection(
 			new StreamMessageReader(proc.stdout),
 			new StreamMessageWriter(proc.stdin),
@@ -105,10 +108,16 @@ class KenClient {
 		conn.onNotification('window/showMessage', (p) => c.messages.push(`showMessage(${p.type}): ${p.message}`));
 		conn.onNotification('window/logMessage', (p) => c.messages.push(`logMessage(${p.type}): ${p.message}`));
 		// Requests from the server: workspace/configuration gets the
-		// settings; registrations and progress tokens are accepted.
+		// settings; registrations and progress tokens are accepted; edits
+		// are recorded and reported applied (the test applies them to its
+		// text and sends the change, as an editor would).
 		conn.onRequest((method, params) => {
 			if (method === 'workspace/configuration') {
 				return (params.items || []).map((it) => (it.section === 'ken' ? initSettings : { ken: initSettings }));
+			}
+			if (method === 'workspace/applyEdit') {
+				c.applied.push(params);
+				return { applied: true };
 			}
 			return null;
 		});

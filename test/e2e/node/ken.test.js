@@ -10,7 +10,7 @@ const {
 	LSPErrorCodes,
 	Trace,
 } = require('vscode-languageserver-protocol/node');
-const { KenClient, applyEdits, editsFor, hoverText } = require('./client');
+const { KenClient, applyEdits, editsFor, hoverText, settings } = require('./client');
 
 // gated lists capabilities whose tests are skipped (with a note) while the
 // server does not advertise them; a capability missing from this set is
@@ -237,3 +237,61 @@ describe('ken lsp', { timeout: 60000 }, () => {
 	});
 });
 
+
+// prompt is a comment the offline synthesis answers with a verified example
+// from the dataset.
+const prompt = '// count TCP retransmits per remote address every 5 seconds\n';
+
+describe('synthesis from comments', { timeout: 60000 }, () => {
+	let ken;
+
+	// No model is configured, and no bpftrace runs, so the result does not
+	// depend on the machine: the offline synthesis's example, checked by
+	// ken's own stages against the snapshot kernel.
+	before(async () => {
+		ken = await KenClient.start({ ...settings, compileOnSave: false });
+	});
+
+	after(async () => {
+		if (ken) await ken.stop();
+	});
+
+	test('the code action on a prompt comment runs ken.synthesize, which applies a versioned edit', async (t) => {
+		const commands = (ken.capabilities.executeCommandProvider || {}).commands || [];
+		assert.ok(commands.includes('ken.synthesize'), `executeCommandProvider: ${JSON.stringify(ken.capabilities.executeCommandProvider)}`);
+		const uri = ken.open('synth.bt', prompt);
+		await ken.diagnostics(uri, (p) => p.version === 1, 'diagnostics for version 1');
+
+		const cursor = { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } };
+		const actions = await ken.request('textDocument/codeAction', { textDocument: { uri }, range: cursor, context: { diagnostics: [] } });
+		const action = actions.find((a) => a.title === 'Synthesize bpftrace from comment');
+		assert.ok(action, `no synthesis action among ${JSON.stringify(actions.map((a) => a.title))}`);
+		assert.equal(action.kind, 'quickfix');
+		assert.equal(action.command.command, 'ken.synthesize');
+		assert.deepEqual(action.command.arguments, [{ uri, version: 1, promptOffset: 0 }]);
+
+		// The server applies the edit before it answers the command.
+		const outcome = await ken.request('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments });
+		assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
+		assert.equal(outcome.version, 1);
+		assert.equal(ken.applied.length, 1, JSON.stringify(ken.applied));
+		const { edits, version } = editsFor(ken.applied[0].edit, uri);
+		assert.equal(version, 1, 'the edit is for the version the synthesis read');
+		const text = applyEdits(prompt, edits);
+		t.diagnostic(text);
+		assert.ok(text.startsWith(prompt + '// ken: generated sha='), text);
+		assert.match(text, /from examples \([^)]*no model used\); checked: parse, semantic, symbolic\n/);
+		assert.match(text, /retransmit/);
+		assert.ok(text.endsWith('// ken: end of generated code\n'), text);
+		assert.ok(ken.messages.some((m) => m.startsWith('showMessage(3): ken: no model was used')), ken.messages.join('\n'));
+
+		// Applied as an editor would, the program is clean, and the action
+		// on the prompt becomes Regenerate.
+		ken.change(uri, edits.map((e) => ({ range: e.range, text: e.newText })));
+		const after = await ken.diagnostics(uri, (p) => p.version === 2, 'diagnostics for version 2');
+		assert.deepEqual(after.diagnostics.filter((d) => d.severity <= 2), []);
+		const again = await ken.request('textDocument/codeAction', { textDocument: { uri }, range: cursor, context: { diagnostics: [] } });
+		assert.ok(again.some((a) => a.title === 'Regenerate bpftrace from comment' && !a.disabled), JSON.stringify(again.map((a) => a.title)));
+		ken.close(uri);
+	});
+});
