@@ -108,7 +108,11 @@ func stagesSummary(r *pipeline.Result) string {
 			continue
 		}
 		if st.Ran {
-			parts = append(parts, fmt.Sprintf("%s in %v", st.Name, st.Elapsed.Round(1e6)))
+			name := st.Name
+			if st.Name == pipeline.StageBpftrace && r.Compile != nil {
+				name = "bpftrace " + r.Compile.Version.String()
+			}
+			parts = append(parts, fmt.Sprintf("%s in %v", name, st.Elapsed.Round(1e6)))
 		} else {
 			parts = append(parts, fmt.Sprintf("%s skipped: %s", st.Name, st.Note))
 		}
