@@ -171,6 +171,7 @@ func (s *Server) synthesize(ctx context.Context, job *synthJob, setup synthSetup
 		Trials:    setup.trials,
 		Examples:  examples,
 		Store:     store,
+		Shared:    setup.shared,
 		Progress: func(p synth.Progress) {
 			work.report(fmt.Sprintf("trial %d/%d: %s", p.Trial, p.Of, p.Message), (p.Trial-1)*100/max(p.Of, 1))
 		},

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -38,6 +39,11 @@ type SynthesisSettings struct {
 	// Store learns every verified model result in the learning store at
 	// retrieve.DefaultPath() (default on).
 	Store *bool `json:"store"`
+	// SharedQdrant is the URL of a Qdrant server holding a team's verified
+	// examples, in SharedCollection; they join the retrieved examples and
+	// every verified result is added. It needs EmbeddingModel.
+	SharedQdrant     string `json:"sharedQdrant"`
+	SharedCollection string `json:"sharedCollection"`
 }
 
 // maxTrials bounds the trials setting: each trial may cost a model call
@@ -61,7 +67,8 @@ func (s *SynthesisSettings) decode(data []byte) []string {
 	}
 	var bad []string
 	strs := map[string]*string{"provider": &s.Provider, "model": &s.Model, "baseURL": &s.BaseURL,
-		"apiKeyEnv": &s.APIKeyEnv, "embeddingModel": &s.EmbeddingModel}
+		"apiKeyEnv": &s.APIKeyEnv, "embeddingModel": &s.EmbeddingModel,
+		"sharedQdrant": &s.SharedQdrant, "sharedCollection": &s.SharedCollection}
 	for name, dst := range strs {
 		if raw, ok := fields[name]; ok && json.Unmarshal(raw, dst) != nil {
 			bad = append(bad, "synthesis."+name)
@@ -94,8 +101,9 @@ type synthSetup struct {
 	modelName string      // "gpt-4o via openai"
 	trials    int
 	auto      bool
-	store     *learningStore // nil: nothing is learned
-	examples  *exampleIndex  // nil: synth builds its own, lexical, index
+	store     *learningStore    // nil: nothing is learned
+	examples  *exampleIndex     // nil: synth builds its own, lexical, index
+	shared    synth.SharedStore // nil: no team store
 }
 
 // newSynthSetup builds the model client and opens the learning store.
@@ -123,7 +131,28 @@ func newSynthSetup(s SynthesisSettings) (synthSetup, []string) {
 	if strings.TrimSpace(s.EmbeddingModel) != "" {
 		setup.examples = &exampleIndex{embedder: client, model: strings.TrimSpace(s.EmbeddingModel)}
 	}
+	if note := setup.connectShared(s, client); note != "" {
+		notes = append(notes, note)
+	}
 	return setup, notes
+}
+
+// connectShared sets up the team's Qdrant store, or says why not.
+func (st *synthSetup) connectShared(s SynthesisSettings, client *llm.Client) string {
+	url := strings.TrimSpace(s.SharedQdrant)
+	if url == "" {
+		return ""
+	}
+	if strings.TrimSpace(s.EmbeddingModel) == "" {
+		return "synthesis.sharedQdrant needs synthesis.embeddingModel: the shared store is searched by embeddings; working without it"
+	}
+	collection := cmp.Or(strings.TrimSpace(s.SharedCollection), "ken-examples")
+	shared, err := retrieve.NewQdrant(url, collection, client, "")
+	if err != nil {
+		return fmt.Sprintf("synthesis.sharedQdrant: %v; working without it", err)
+	}
+	st.shared = shared
+	return ""
 }
 
 // describe says what synthesis will use, for the server log.

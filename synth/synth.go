@@ -20,6 +20,13 @@ type Model interface {
 	Chat(ctx context.Context, msgs []llm.Message) (string, error)
 }
 
+// SharedStore is a store of verified examples that others write to too;
+// *retrieve.Shared is one.
+type SharedStore interface {
+	Search(ctx context.Context, query string, k int) ([]retrieve.Hit, error)
+	Add(ctx context.Context, doc retrieve.Doc) error
+}
+
 // DefaultTrials is how many candidates a model gets before ken asks the
 // person for more detail, as in the KEN paper.
 const DefaultTrials = 3
@@ -51,6 +58,11 @@ type Config struct {
 	// Store, when set, learns every verified result (the paper's learning
 	// store).
 	Store *retrieve.Store
+	// Shared, when set, is a team's store (retrieve.Shared over a
+	// langchaingo vector store): its examples join the retrieved ones, and
+	// verified results are added to it, so that a team learns from each
+	// other's programs.
+	Shared SharedStore
 	// Progress, when set, hears about each trial as it goes.
 	Progress func(Progress)
 }
@@ -125,7 +137,7 @@ func Synthesize(ctx context.Context, req Request, cfg Config) (*Result, error) {
 	}
 	if res != nil {
 		res.Elapsed = time.Since(start)
-		s.learn(res)
+		s.learn(ctx, res)
 	}
 	return res, err
 }
@@ -153,8 +165,44 @@ func newSession(ctx context.Context, req Request, cfg Config) (*session, error) 
 	if err != nil {
 		return nil, err
 	}
-	s.hits, err = index.Search(ctx, req.Prompt, 3)
-	return s, err
+	if s.hits, err = index.Search(ctx, req.Prompt, 3); err != nil {
+		return nil, err
+	}
+	s.hits = append(s.hits, s.sharedHits(ctx)...)
+	return s, nil
+}
+
+// maxShared bounds the team's examples in one prompt, next to the local
+// ones.
+const maxShared = 2
+
+// sharedHits are the team store's closest examples that the local ones do
+// not already hold. A team store that cannot be reached costs the prompt
+// its examples, not the synthesis.
+func (s *session) sharedHits(ctx context.Context) []retrieve.Hit {
+	if s.cfg.Shared == nil {
+		return nil
+	}
+	hits, err := s.cfg.Shared.Search(ctx, s.req.Prompt, maxShared)
+	if err != nil {
+		return nil
+	}
+	var out []retrieve.Hit
+	for _, h := range hits {
+		if !s.hasProgram(h.Program) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (s *session) hasProgram(program string) bool {
+	for _, h := range s.hits {
+		if codeOf(h.Program) == codeOf(program) {
+			return true
+		}
+	}
+	return false
 }
 
 // index is Config.Examples, or the dataset and the learning store.
@@ -270,12 +318,18 @@ func (s *session) progress(n int, msg string) {
 
 // learn adds a verified model result to the learning store. Examples need
 // not be learned again.
-func (s *session) learn(res *Result) {
-	if s.cfg.Store == nil || !res.Verified || !res.FromModel {
+func (s *session) learn(ctx context.Context, res *Result) {
+	if !res.Verified || !res.FromModel {
 		return
 	}
 	doc := retrieve.Doc{ID: "learned-" + digest(res.Program), Prompt: s.req.Prompt, Program: res.Program, Origin: retrieve.OriginLearned}
-	s.cfg.Store.Add(doc) // a store that cannot be written loses a lesson, not the result
+	// A store that cannot be written loses a lesson, not the result.
+	if s.cfg.Store != nil {
+		s.cfg.Store.Add(doc)
+	}
+	if s.cfg.Shared != nil {
+		s.cfg.Shared.Add(context.WithoutCancel(ctx), doc)
+	}
 }
 
 // needMoreDetail is the re-prompt for more detail, by what failed last.

@@ -14,6 +14,7 @@ import (
 	"github.com/kenlsp/ken/synth"
 	"github.com/kenlsp/ken/synth/llm"
 	"github.com/kenlsp/ken/synth/llm/llmtest"
+	"github.com/kenlsp/ken/synth/retrieve"
 )
 
 const connectPrompt = "trace every TCP connect with pid, comm, destination address and port in host byte order"
@@ -181,5 +182,42 @@ func TestOffline(t *testing.T) {
 	}
 	if _, err := synth.Synthesize(context.Background(), synth.Request{Prompt: "  "}, cfg); err == nil {
 		t.Error("an empty prompt was accepted")
+	}
+}
+
+// teamStore is a team's shared store in memory: the real adapter
+// (retrieve.Shared over Qdrant) is tested in package retrieve.
+type teamStore struct{ docs []retrieve.Doc }
+
+func (s *teamStore) Search(_ context.Context, _ string, k int) ([]retrieve.Hit, error) {
+	var hits []retrieve.Hit
+	for _, d := range s.docs[:min(k, len(s.docs))] {
+		hits = append(hits, retrieve.Hit{Doc: d, Score: 1})
+	}
+	return hits, nil
+}
+
+func (s *teamStore) Add(_ context.Context, d retrieve.Doc) error {
+	s.docs = append(s.docs, d)
+	return nil
+}
+
+// TestSharedStore: a teammate's verified program is shown to the model,
+// and this verified result is shared back.
+func TestSharedStore(t *testing.T) {
+	team := &teamStore{docs: []retrieve.Doc{{ID: "learned-x", Prompt: "a teammate's connect tracer",
+		Program: "kprobe:tcp_v4_connect { @teammate = count(); }", Origin: retrieve.OriginLearned}}}
+	srv := llmtest.NewServer(t, llmtest.Step{Reply: portFixed})
+	cfg := config(t, srv)
+	cfg.Shared = team
+	res, err := synth.Synthesize(context.Background(), synth.Request{Prompt: connectPrompt}, cfg)
+	if err != nil || !res.Verified {
+		t.Fatalf("err %v, result %+v", err, res)
+	}
+	if !strings.Contains(srv.Requests()[0].Text, "@teammate") {
+		t.Error("the team's example is not in the prompt")
+	}
+	if len(team.docs) != 2 || team.docs[1].Prompt != connectPrompt || !strings.Contains(team.docs[1].Program, "bswap(") {
+		t.Errorf("team store = %+v, want the verified result added", team.docs)
 	}
 }

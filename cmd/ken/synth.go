@@ -60,6 +60,7 @@ func addStageFlags(fs *flag.FlagSet, o *checkOptions) {
 // synthOptions are the flags of ken synth.
 type synthOptions struct {
 	stages          checkOptions
+	shared          sharedOptions
 	model           modelOptions
 	trials          int
 	noRetrieval     bool
@@ -78,6 +79,7 @@ func (c *cli) synthFlags() (*flag.FlagSet, *synthOptions) {
 	fs.BoolVar(&o.stages.noSymbex, "no-symbex", false, "leave out the symbolic verifier (byte order, units, //@ annotations) and the comprehension engine with it")
 	fs.IntVar(&o.trials, "trials", synth.DefaultTrials, "at most `N` candidates the model writes before ken asks for more detail")
 	fs.BoolVar(&o.noRetrieval, "no-retrieval", false, "show the model no verified examples")
+	addSharedFlags(fs, &o.shared)
 	fs.BoolVar(&o.noComprehension, "no-comprehension", false, "skip the model's //@ assume/assert annotations; only contracts and built-in checks apply")
 	fs.BoolVar(&o.noStore, "no-store", false, "neither read nor write the learning store")
 	fs.BoolVar(&o.explain, "explain", false, "print every trial on standard error: its program, the stage it failed and the feedback given to the next trial")
@@ -186,9 +188,39 @@ func (c *cli) synthConfig(o *synthOptions) (synth.Config, error) {
 		cfg.Store = c.openStore("ken synth")
 	}
 	if model != nil && o.model.embeddingModel != "" && !o.noRetrieval {
-		cfg.Examples, err = examplesIndex(cfg.Store, model, o.model.embeddingModel)
+		if cfg.Examples, err = examplesIndex(cfg.Store, model, o.model.embeddingModel); err != nil {
+			return cfg, err
+		}
+	}
+	if o.shared.url != "" {
+		cfg.Shared, err = newShared(o.shared, model, o.model.embeddingModel)
 	}
 	return cfg, err
+}
+
+// sharedOptions name a team's shared store of verified examples.
+type sharedOptions struct {
+	url, collection, apiKeyEnv string
+}
+
+func addSharedFlags(fs *flag.FlagSet, o *sharedOptions) {
+	fs.StringVar(&o.url, "shared-qdrant", os.Getenv("KEN_SHARED_QDRANT"),
+		"`URL` of a Qdrant server holding a team's verified examples, searched and added to (needs --provider and --embedding-model; default $KEN_SHARED_QDRANT)")
+	fs.StringVar(&o.collection, "shared-collection", "ken-examples", "Qdrant `COLLECTION` of the shared store (created beforehand, cosine distance)")
+	fs.StringVar(&o.apiKeyEnv, "shared-api-key-env", "", "`NAME` of the environment variable holding the Qdrant API key, if it needs one")
+}
+
+// newShared connects to a team's Qdrant store; its vectors come from the
+// model's embeddings.
+func newShared(o sharedOptions, model *llm.Client, embeddingModel string) (*retrieve.Shared, error) {
+	if model == nil || embeddingModel == "" {
+		return nil, errors.New("--shared-qdrant needs --provider and --embedding-model: the shared store is searched by embeddings")
+	}
+	var key string
+	if o.apiKeyEnv != "" {
+		key = os.Getenv(o.apiKeyEnv)
+	}
+	return retrieve.NewQdrant(o.url, o.collection, model, key)
 }
 
 // stagesConfig is the pipeline the flags ask for, as ken check builds it.

@@ -186,6 +186,7 @@ func TestSynthUsage(t *testing.T) {
 		{[]string{"synth", "--model", "gpt-4o", "x"}, "no provider"},
 		{[]string{"synth", "--provider", "nope", "--model", "m", "x"}, `unknown provider "nope"`},
 		{[]string{"synth", "--kernel", "none", "--dialect", "nonsense", "x"}, "--dialect"},
+		{[]string{"synth", "--kernel", "none", "--shared-qdrant", "http://127.0.0.1:1", "x"}, "needs --provider and --embedding-model"},
 	}
 	for _, tt := range tests {
 		status, stdout, stderr := runKen(tt.args...)

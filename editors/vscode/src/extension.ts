@@ -72,6 +72,8 @@ function settings(): object {
 			trials: config.get<number>("synthesis.trials", 3),
 			autoRegenerate: config.get<boolean>("synthesis.autoRegenerate", false),
 			store: config.get<boolean>("synthesis.store", true),
+			sharedQdrant: config.get<string>("synthesis.sharedQdrant", ""),
+			sharedCollection: config.get<string>("synthesis.sharedCollection", "ken-examples"),
 		},
 	};
 }

@@ -30,6 +30,8 @@ test("every ken setting is contributed, with a default and a description", () =>
 		"ken.synthesis.trials": 3,
 		"ken.synthesis.autoRegenerate": false,
 		"ken.synthesis.store": true,
+		"ken.synthesis.sharedQdrant": "",
+		"ken.synthesis.sharedCollection": "ken-examples",
 	};
 	assert.deepEqual(Object.keys(properties).sort(), Object.keys(want).sort());
 	for (const [name, value] of Object.entries(want)) {
@@ -46,7 +48,7 @@ test("every ken setting is contributed, with a default and a description", () =>
 
 test("settings that decide where comments and keys go are not a workspace's to set when it is untrusted", () => {
 	const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
-	for (const name of ["ken.path", "ken.bpftrace", "ken.synthesis.provider", "ken.synthesis.baseURL", "ken.synthesis.apiKeyEnv"]) {
+	for (const name of ["ken.path", "ken.bpftrace", "ken.synthesis.provider", "ken.synthesis.baseURL", "ken.synthesis.apiKeyEnv", "ken.synthesis.sharedQdrant"]) {
 		assert.ok(restricted.includes(name), `${name} is not restricted`);
 	}
 });
