@@ -117,18 +117,47 @@ func (s *session) keepMeaningful(ctx context.Context, annotated string) string {
 }
 
 // names reports whether an assertion mentions a scratch variable, a map or
-// a field the program itself uses: one that does not is about nothing the
-// program does.
+// a field in what the program outputs (what it prints, and the keys and
+// values it stores in maps, which bpftrace prints): an assertion about
+// anything else proves nothing about the program's output.
 func names(expr, program string) bool {
+	out := outputText(program)
 	for _, tok := range regexp.MustCompile(`[$@][A-Za-z_][A-Za-z0-9_]*|\b[A-Za-z_][A-Za-z0-9_]*\b`).FindAllString(expr, -1) {
-		if (strings.HasPrefix(tok, "$") || strings.HasPrefix(tok, "@")) && strings.Contains(codeOf(program), tok) {
-			return true
-		}
-		if strings.Contains(codeOf(program), "."+tok) || strings.Contains(codeOf(program), "->"+tok) {
+		if regexp.MustCompile(`(^|[^A-Za-z0-9_$@])` + regexp.QuoteMeta(tok) + `\b`).MatchString(out) {
 			return true
 		}
 	}
 	return false
+}
+
+// outputText is the text of a program's outputs: printf-like and print
+// arguments and map stores, each on its own line.
+func outputText(program string) string {
+	f := source.NewFile("candidate.bt", []byte(program))
+	ast, _ := syntax.Parse(f)
+	var b strings.Builder
+	add := func(n syntax.Node) {
+		b.Write(f.Text[n.Pos():n.End()])
+		b.WriteByte('\n')
+	}
+	syntax.InspectFile(ast, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CallExpr:
+			switch n.Fun.Name {
+			case "printf", "print", "errorf", "warnf", "cat", "system":
+				for _, a := range n.Args {
+					add(a)
+				}
+			}
+		case *syntax.AssignStmt:
+			if _, ok := n.Lhs.(*syntax.MapExpr); ok {
+				add(n.Lhs)
+				add(n.Rhs)
+			}
+		}
+		return true
+	})
+	return b.String()
 }
 
 // holdsAnyway reports whether the assertion is proved in a probe with the

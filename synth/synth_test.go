@@ -140,6 +140,7 @@ func TestModelFailures(t *testing.T) {
 func TestComprehension(t *testing.T) {
 	annotated := "```bpftrace\nkprobe:tcp_connect\n{\n\t$sk = (struct sock *)arg0;\n" +
 		"\t//@ assert 1 == 1\n" +
+		"\t//@ assert arg1 == arg1 || arg1 != arg1\n" +
 		"\t//@ assert $sk != 0\n" +
 		"\tprintf(\"%d %s %s %d\\n\", pid, comm, ntop($sk->__sk_common.skc_daddr), bswap($sk->__sk_common.skc_dport));\n}\n```"
 	srv := llmtest.NewServer(t, llmtest.Step{Reply: portFixed}, llmtest.Step{Reply: annotated})
