@@ -19,6 +19,8 @@ func (x *exec) eval(e syntax.Expr) value {
 		return x.truth(x.v.z.BoolVal(e.Value))
 	case *syntax.StringLit:
 		return x.v.stringValue(e.Value)
+	case *syntax.ParamExpr:
+		return x.v.param(e.Raw)
 	case *syntax.ParenExpr:
 		return x.eval(e.X)
 	case *syntax.Ident:
@@ -67,14 +69,20 @@ func (x *exec) evalChildren(e syntax.Expr) {
 func (x *exec) typeOf(e syntax.Expr) *sema.Type {
 	if t := x.v.res.Info.Types[e]; t != nil {
 		if typedByPath(e) {
-			x.v.pathTypes[literalText(x, e)] = t
+			x.v.pathTypes[pathKey(x, e)] = t
 		}
 		return t
 	}
 	if typedByPath(e) {
-		return x.v.pathTypes[literalText(x, e)]
+		return x.v.pathTypes[pathKey(x, e)]
 	}
 	return nil
+}
+
+// pathKey is an access path's text with -> written as ., which reach the
+// same value.
+func pathKey(x *exec, e syntax.Expr) string {
+	return strings.ReplaceAll(literalText(x, e), "->", ".")
 }
 
 // typedByPath reports whether the text of e names one value: a field, a
@@ -118,6 +126,9 @@ func (x *exec) ident(e *syntax.Ident) value {
 	}
 	if _, ok := builtinBits[e.Name]; ok || isArgN(e.Name) {
 		return x.builtin(e.Name)
+	}
+	if c, ok := x.v.constant(e.Name); ok {
+		return value{e: x.v.z.BVVal(c, 64)}
 	}
 	return x.fresh(e.Name, 64)
 }
@@ -166,7 +177,9 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	if readsMap(e.X) {
 		x.eval(e.X) // for the checks of the element read (@m[k].field)
 	}
-	path := string(x.v.res.File.Text[e.Pos():e.End()])
+	// args.x and args->x, and p.x and p->x from bpftrace 0.25 on, read
+	// the same value.
+	path := strings.ReplaceAll(string(x.v.res.File.Text[e.Pos():e.End()]), "->", ".")
 	if val, ok := x.fields[path]; ok {
 		return val
 	}
@@ -206,13 +219,41 @@ func readsMap(e syntax.Expr) bool {
 // cast truncates or extends to an integer type; other casts are unknown.
 func (x *exec) cast(e *syntax.CastExpr) value {
 	val := x.eval(e.X)
-	t := x.typeOf(e)
-	if t == nil || t.Kind != sema.Int || t.Bits <= 0 || t.Bits >= 64 {
+	bits, signed, known := x.castWidth(e)
+	if !known {
+		// A cast ken cannot read (an annotation's cast to a type it
+		// does not know) makes the value unknown: keeping it would prove
+		// (T)v == v where the cast changes v.
+		return x.fresh("cast", 64)
+	}
+	if bits >= 64 {
 		return val
 	}
-	bits := uint(t.Bits)
-	return value{e: widen(val.e.Extract(bits-1, 0), bits, t.Signed), syms: val.syms, net: val.net}
+	return value{e: widen(val.e.Extract(bits-1, 0), bits, signed), syms: val.syms, net: val.net}
 }
+
+// castWidth is the integer width and signedness a cast converts to: sema's
+// type, or for an annotation's cast, bpftrace's integer type names. 64
+// bits stand for casts that keep the value (pointers, 64-bit integers).
+func (x *exec) castWidth(e *syntax.CastExpr) (bits uint, signed, known bool) {
+	if t := x.v.res.Info.Types[e]; t != nil {
+		if t.Kind != sema.Int || t.Bits <= 0 || t.Bits >= 64 {
+			return 64, false, true
+		}
+		return uint(t.Bits), t.Signed, true
+	}
+	named, ok := e.Type.(*syntax.NamedType)
+	if !ok || named.Keyword != "" {
+		return 64, false, !ok // a pointer cast keeps the value
+	}
+	if w, ok := intTypeBits[strings.TrimPrefix(named.Name, "u")]; ok {
+		return w, !strings.HasPrefix(named.Name, "u"), true
+	}
+	return 0, false, false
+}
+
+// intTypeBits are bpftrace's integer type names without their u.
+var intTypeBits = map[string]uint{"int8": 8, "int16": 16, "int32": 32, "int64": 64}
 
 func (x *exec) unary(e *syntax.UnaryExpr) value {
 	z := x.v.z
@@ -262,13 +303,20 @@ func (x *exec) ternary(e *syntax.TernaryExpr) value {
 // signedOp reports whether sema typed the operation as signed.
 func (x *exec) signedOp(e syntax.Expr) bool {
 	t := x.typeOf(e)
-	if t == nil {
-		// An annotation's literal has no type; the program's are int64,
-		// which leaves the comparison to the other operand.
-		_, lit := unparen(e).(*syntax.IntLit)
-		return lit
+	if t != nil {
+		return t.Kind == sema.Int && t.Signed
 	}
-	return t.Kind == sema.Int && t.Signed
+	// Annotation expressions have no types: a literal is int64 in the
+	// program, which leaves the comparison to the other operand, and a
+	// cast says its own signedness.
+	switch u := unparen(e).(type) {
+	case *syntax.IntLit:
+		return true
+	case *syntax.CastExpr:
+		_, signed, known := x.castWidth(u)
+		return known && signed
+	}
+	return false
 }
 
 func (x *exec) binary(e *syntax.BinaryExpr) value {
@@ -523,7 +571,7 @@ func (x *exec) hasKey(e *syntax.CallExpr) (value, bool) {
 	if !ok {
 		return value{}, false
 	}
-	key, _, ok := x.mapKey(&syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: e.Args[1:], Rbrack: m.Rbrack})
+	key, _, ok := x.mapKey(&syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: keyArgs(e), Rbrack: m.Rbrack})
 	if !ok {
 		return value{}, false
 	}
@@ -541,7 +589,7 @@ func (x *exec) deleteCall(e *syntax.CallExpr) {
 		return
 	}
 	if len(e.Args) == 2 {
-		m = &syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: e.Args[1:], Rbrack: m.Rbrack}
+		m = &syntax.MapExpr{Start: m.Start, Name: m.Name, Keys: keyArgs(e), Rbrack: m.Rbrack}
 	}
 	x.storeMap(m, value{e: x.v.z.BVVal(0, 64)}, false)
 }

@@ -183,14 +183,14 @@ func (x *exec) ifStmt(e *syntax.IfExpr) {
 	outer := x.pc
 	x.pc = x.v.z.And(outer, c)
 	if e.Then != nil {
-		x.block(e.Then.Stmts)
+		x.blockUntil(e.Then.Stmts, e.Then.Rbrace)
 	}
 	thenState := x.snapshot()
 	x.restore(saved)
 	x.pc = x.v.z.And(outer, x.v.z.Not(c))
 	switch els := e.Else.(type) {
 	case *syntax.Block:
-		x.block(els.Stmts)
+		x.blockUntil(els.Stmts, els.Rbrace)
 	case *syntax.IfExpr:
 		x.ifStmt(els)
 	}
@@ -198,12 +198,33 @@ func (x *exec) ifStmt(e *syntax.IfExpr) {
 	x.merge(c, thenState)
 	// A branch that always returns leaves the rest of the probe to the
 	// other one: if (!has_key(@m, tid)) { return; } guards what follows.
-	if e.Then != nil && alwaysReturns(e.Then.Stmts) {
+	if e.Then != nil && x.leaves(e.Then.Stmts) {
 		x.pc = x.v.z.And(x.pc, x.v.z.Not(c))
 	}
-	if els, ok := e.Else.(*syntax.Block); ok && alwaysReturns(els.Stmts) {
+	if els, ok := e.Else.(*syntax.Block); ok && x.leaves(els.Stmts) {
 		x.pc = x.v.z.And(x.pc, c)
 	}
+}
+
+// blockUntil runs a block and then the annotations at its end, before the
+// closing brace: they hold inside the block, not after it.
+func (x *exec) blockUntil(stmts []syntax.Stmt, rbrace syntax.Pos) {
+	x.block(stmts)
+	x.flushAnnotations(int(rbrace))
+}
+
+// leaves reports whether a block ends the path through what follows it:
+// return or exit() end the probe; inside a loop, continue and break end
+// the iteration, and the loop's path condition is restored after it.
+func (x *exec) leaves(stmts []syntax.Stmt) bool {
+	if alwaysReturns(stmts) {
+		return true
+	}
+	if x.loops == 0 || len(stmts) == 0 {
+		return false
+	}
+	j, ok := stmts[len(stmts)-1].(*syntax.JumpStmt)
+	return ok && (j.Kind == "continue" || j.Kind == "break")
 }
 
 // alwaysReturns reports whether a block ends the probe: its last statement
@@ -251,37 +272,73 @@ func (x *exec) restore(s state) {
 	x.vars, x.varsByName, x.maps, x.present = s.vars, s.named, s.maps, s.present
 }
 
-// merge joins the then-state with the current (else) state under c.
+// merge joins the then-state with the current (else) state under c. A
+// variable or map only one branch touched has, on the other path, what it
+// had before the if: for a map that is its state on entry to the probe
+// (the branch was the first to touch it), for a variable an unknown.
 func (x *exec) merge(c z3.Expr, then state) {
 	z := x.v.z
-	for k, tv := range then.vars {
-		if ev, ok := x.vars[k]; ok {
-			x.vars[k] = value{e: z.Ite(c, tv.e, ev.e), syms: append(tv.syms, ev.syms...), net: derivedNet(tv, ev)}
-		} else if !ok {
-			x.vars[k] = tv
-		}
+	join := func(tv, ev value) value {
+		return value{e: z.Ite(c, tv.e, ev.e), syms: append(append([]*symbol{}, tv.syms...), ev.syms...), net: derivedNet(tv, ev)}
 	}
-	for k, tv := range then.named {
-		if ev, ok := x.varsByName[k]; ok {
-			x.varsByName[k] = value{e: z.Ite(c, tv.e, ev.e), syms: append(tv.syms, ev.syms...), net: derivedNet(tv, ev)}
-		} else {
-			x.varsByName[k] = tv
+	for k := range unionKeys(then.vars, x.vars) {
+		tv, inThen := then.vars[k]
+		ev, inElse := x.vars[k]
+		if !inThen {
+			tv = x.fresh(k.Name, 64)
 		}
-	}
-	for k, ta := range then.maps {
-		if ea, ok := x.maps[k]; ok {
-			x.maps[k] = z.Ite(c, ta, ea)
-		} else {
-			x.maps[k] = ta
+		if !inElse {
+			ev = x.fresh(k.Name, 64)
 		}
+		x.vars[k] = join(tv, ev)
 	}
-	for k, ta := range then.present {
-		if ea, ok := x.present[k]; ok {
-			x.present[k] = z.Ite(c, ta, ea)
-		} else {
-			x.present[k] = ta
+	for k := range unionKeys(then.named, x.varsByName) {
+		tv, inThen := then.named[k]
+		ev, inElse := x.varsByName[k]
+		if !inThen {
+			tv = x.fresh(k, 64)
 		}
+		if !inElse {
+			ev = x.fresh(k, 64)
+		}
+		x.varsByName[k] = join(tv, ev)
 	}
+	for k := range unionKeys(then.maps, x.maps) {
+		x.maps[k] = z.Ite(c, x.mapOr(then.maps, k, false), x.mapOr(x.maps, k, false))
+	}
+	for k := range unionKeys(then.present, x.present) {
+		x.present[k] = z.Ite(c, x.mapOr(then.present, k, true), x.mapOr(x.present, k, true))
+	}
+}
+
+// mapOr is a branch's array for map k, or the map's state on entry when
+// the branch did not touch it.
+func (x *exec) mapOr(arrays map[string]z3.Expr, k string, present bool) z3.Expr {
+	if a, ok := arrays[k]; ok {
+		return a
+	}
+	init, ok := x.initial[k]
+	if !ok {
+		// Known only from the paired entry probe: unknown before it.
+		init = x.freshMap(k)
+		x.initial[k] = init
+	}
+	if present {
+		return init.present
+	}
+	return init.values
+}
+
+// unionKeys is the set of keys of two maps.
+func unionKeys[K comparable, V any](a, b map[K]V) map[K]bool {
+	keys := make(map[K]bool, len(a)+len(b))
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
 }
 
 // loop havocs what the body assigns, then checks the body once in that
@@ -292,26 +349,26 @@ func (x *exec) loop(s syntax.Stmt) {
 	}
 	x.havocAssigned(s)
 	x.loops++
+	saved := x.pc // a continue or break inside narrows it for the body only
 	switch s := s.(type) {
 	case *syntax.WhileStmt:
-		saved := x.pc
 		x.pc = x.v.z.And(x.pc, x.condition(s.Cond))
 		if s.Body != nil {
-			x.block(s.Body.Stmts)
+			x.blockUntil(s.Body.Stmts, s.Body.Rbrace)
 		}
-		x.pc = saved
 	case *syntax.UnrollStmt:
 		if s.Body != nil {
-			x.block(s.Body.Stmts)
+			x.blockUntil(s.Body.Stmts, s.Body.Rbrace)
 		}
 	case *syntax.ForStmt:
 		if s.Var != nil {
 			x.setVar(s.Var, x.fresh(s.Var.Name, 64))
 		}
 		if s.Body != nil {
-			x.block(s.Body.Stmts)
+			x.blockUntil(s.Body.Stmts, s.Body.Rbrace)
 		}
 	}
+	x.pc = saved
 	x.loops--
 	x.havocAssigned(s)
 }
@@ -355,13 +412,18 @@ func (x *exec) havocAssigned(s syntax.Stmt) {
 }
 
 func (x *exec) havocMap(name string) {
+	m := x.freshMap(name)
+	x.maps[name], x.present[name] = m.values, m.present
+	if _, ok := x.initial[name]; !ok {
+		x.initial[name] = m
+	}
+}
+
+// freshMap is a map whose contents are unknown.
+func (x *exec) freshMap(name string) mapState {
 	z := x.v.z
 	keys := z.BVSort(64 * uint(max(1, x.v.keyArity(name))))
-	x.maps[name] = z.Fresh(name, z.ArraySort(keys, z.BVSort(64)))
-	x.present[name] = z.Fresh(name+"?", z.ArraySort(keys, z.BoolSort()))
-	if _, ok := x.initial[name]; !ok {
-		x.initial[name] = mapState{values: x.maps[name], present: x.present[name]}
-	}
+	return mapState{values: z.Fresh(name, z.ArraySort(keys, z.BVSort(64))), present: z.Fresh(name+"?", z.ArraySort(keys, z.BoolSort()))}
 }
 
 // mapState is one map's contents: values and which keys exist.

@@ -68,7 +68,7 @@ func (v *verifier) eachMapAccess(f func(m *syntax.MapExpr, keys []syntax.Expr)) 
 			switch n := n.(type) {
 			case *syntax.CallExpr:
 				if m, ok := keyedByArgs(n); ok {
-					f(m, n.Args[1:])
+					f(m, keyArgs(n))
 				}
 			case *syntax.MapExpr:
 				if len(n.Keys) > 0 {

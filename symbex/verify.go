@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -147,6 +148,59 @@ type verifier struct {
 	strings          map[string]z3.Expr
 	pathTypes        map[string]*sema.Type // the program's types by access path, for annotations
 	execs            int                   // executions so far
+	constants        map[string]uint64     // #define'd integers and the kernel's enum constants, by name
+	positional       map[string]value      // $1, $2, ...: one value for the whole run
+}
+
+// constant is the value of a name the file #defines as an integer, or of
+// a kernel enum constant (TCP_CLOSE, AF_INET).
+func (v *verifier) constant(name string) (uint64, bool) {
+	if v.constants == nil {
+		v.constants = defines(v.res.AST)
+	}
+	if c, ok := v.constants[name]; ok {
+		return c, true
+	}
+	if v.cfg.Kernel != nil {
+		if c, ok := v.cfg.Kernel.Enumerator(name); ok {
+			return uint64(c), true
+		}
+	}
+	return 0, false
+}
+
+// param is a positional parameter ($1, $#): one unknown for the whole
+// run, the same in every probe.
+func (v *verifier) param(raw string) value {
+	if v.positional == nil {
+		v.positional = map[string]value{}
+	}
+	if p, ok := v.positional[raw]; ok {
+		return p
+	}
+	e := v.z.Fresh(raw, v.z.BVSort(64))
+	p := value{e: e, syms: []*symbol{{name: raw, expr: e, bits: 64}}}
+	v.positional[raw] = p
+	return p
+}
+
+// defines reads #define NAME INTEGER directives.
+func defines(file *syntax.File) map[string]uint64 {
+	out := map[string]uint64{}
+	for _, d := range file.Decls {
+		dir, ok := d.(*syntax.Directive)
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(dir.Text)
+		if len(fields) != 3 || fields[0] != "#define" {
+			continue
+		}
+		if n, err := strconv.ParseInt(strings.TrimRight(strings.ReplaceAll(fields[2], "_", ""), "uUlL"), 0, 64); err == nil {
+			out[fields[1]] = uint64(n)
+		}
+	}
+	return out
 }
 
 // stringValue stands for a string literal: one unknown per text, the same
@@ -187,7 +241,7 @@ func mapArities(file *syntax.File) map[string]int {
 		case *syntax.CallExpr:
 			args := n.Args
 			if m, ok := keyedByArgs(n); ok {
-				noteArity(arity, m.Name, len(args)-1)
+				noteArity(arity, m.Name, len(keyArgs(n)))
 				args = args[1:]
 			}
 			for _, a := range args {
@@ -214,6 +268,18 @@ func noteArity(arity map[string]int, name string, n int) {
 		n = -1
 	}
 	arity[name] = n
+}
+
+// keyArgs are the keys a delete(@m, k) or has_key(@m, k) names: the
+// elements of a tuple, as delete(@m, (a, b)) writes two keys.
+func keyArgs(c *syntax.CallExpr) []syntax.Expr {
+	keys := c.Args[1:]
+	if len(keys) == 1 {
+		if t, ok := unparen(keys[0]).(*syntax.TupleExpr); ok {
+			return t.Elems
+		}
+	}
+	return keys
 }
 
 // keyedByArgs returns the map of delete(@m, k) and has_key(@m, k), calls
