@@ -12,7 +12,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
 
 .DEFAULT_GOAL := build
 
-.PHONY: help setup build test bench bench-agreement bench-mutants bench-mutation bench-stages lint fuzz demo bpftrace clean
+.PHONY: help setup build test bench bench-agreement bench-mutants bench-mutation bench-mutation-intent bench-stages lint fuzz demo bpftrace clean
 
 help:
 	@echo "make setup     install the Debian packages ken needs (.ci/setup; root, or sudo)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-stages  time each checking stage (ken, symbolic verifier, bpftrace, kernel"
 	@echo "               verifier) on the corpora and count what each finds that the earlier ones miss"
 	@echo "               (root; STAGES_FLAGS=e.g. -mutants DIR -runs 3 -json out.json)"
+	@echo "make bench-mutation-intent  the same over the ok programs with intent //@ asserts (tools/semmutate/intent)"
 	@echo "make lint      check formatting (gofmt) and go vet"
 	@echo "make fuzz      fuzz the parser for 60 s"
 	@echo "make demo      run ken check and ken fmt -d on examples/*.bt"
@@ -76,6 +77,13 @@ MUTATION_FLAGS ?=
 
 bench-mutation:
 	$(GO) run ./tools/semmutate -bpftrace $(KEN_BPFTRACE) -root $(KEN_BPFTRACE_ROOT) -kernel analysis/kernel/testdata/vmlinux-snapshot.ken $(MUTATION_FLAGS) analysis/testdata/valid
+
+# The same mutants of the same programs, each with //@ assert lines written
+# from its description (tools/semmutate/intent): what the verifier catches
+# once a specification says what the program is for, as KEN's
+# comprehension engine writes one from the prompt.
+bench-mutation-intent:
+	$(GO) run ./tools/semmutate -bpftrace $(KEN_BPFTRACE) -root $(KEN_BPFTRACE_ROOT) -kernel analysis/kernel/testdata/vmlinux-snapshot.ken $(MUTATION_FLAGS) tools/semmutate/intent
 
 # Each checking stage (tools/stagebench) on the corpora: its time in the
 # pipeline, and the files it flags that the stages before it accept.
