@@ -10,6 +10,7 @@ const (
 	CodeReadDeleted   = "ken/read-after-delete" // a map element read where it was just deleted: always 0
 	CodeEntryMissing  = "ken/entry-missing"     // a return probe prints what its entry stored, though the entry may not have run
 	CodeDivByZero     = "ken/division-by-zero"  // a divisor that is 0 wherever the division runs
+	CodeIDMix         = "ken/tid-pid-mix"       // a map keyed by tid in one place and by pid in another
 	CodeAnnotation    = "ken/annotation"        // an //@ annotation that does not parse
 	CodeUnknown       = "ken/verify-unknown"    // the solver gave up on an obligation
 )

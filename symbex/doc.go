@@ -9,11 +9,20 @@
 // that a proof stays a proof.
 //
 // From that it proves or refutes obligations: built-in checks for real
-// bpftrace mistakes (network byte order printed or compared as host order,
-// conditions that can never hold, timestamp deltas that wrap because the
-// start was stored under another key), and //@ assume / //@ assert
-// annotations a person writes in comments. Each obligation ends as proved,
-// a counterexample with concrete values, or unknown (solver timeout).
+// bpftrace mistakes (network byte order printed or compared as host
+// order; conditions and loops that can never run; timestamp deltas that
+// wrap because the start was stored under another key or may be missing;
+// a return probe reading, deleting or printing an element under another
+// key than its entry stored, or when the entry may not have run; reads
+// after a delete; a map keyed by tid in one place and pid in another;
+// division by a divisor that is always 0), and //@ assume / //@ assert
+// annotations a person writes in comments, which see the program's values
+// by access path. The preconditions of the hooked function's contract are
+// assumed. Each obligation ends as proved, a counterexample with concrete
+// values, or unknown (solver timeout). Entry and return probes pair by
+// function (kprobe/kretprobe, uprobe/uretprobe, fentry/fexit) and by
+// synchronous tracepoint pairs (sys_enter_X/sys_exit_X, irq_handler_entry
+// and _exit, reclaim _begin and _end, ...).
 //
 // It takes the analysis stage's result and knows nothing of LSP.
 package symbex

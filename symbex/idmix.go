@@ -7,10 +7,6 @@ import (
 	"github.com/kenlsp/ken/analysis/syntax"
 )
 
-// CodeIDMix marks a map keyed by the thread id in one place and by the
-// process id in another.
-const CodeIDMix = "ken/tid-pid-mix"
-
 // keyUse is one access of a map whose key at some position is tid or pid.
 type keyUse struct {
 	m   *syntax.MapExpr
