@@ -136,6 +136,9 @@ func (x *exec) ident(e *syntax.Ident) value {
 // isArgN reports whether name is arg0, arg1, ...: one value per probe.
 func isArgN(name string) bool {
 	digits, ok := strings.CutPrefix(name, "arg")
+	if !ok {
+		digits, ok = strings.CutPrefix(name, "sarg") // stack arguments
+	}
 	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
 }
 
@@ -439,7 +442,43 @@ func (x *exec) call(e *syntax.CallExpr) value {
 			x.eval(a)
 		}
 	}
+	if pureCalls[e.Fun.Name] && !readsMap(e) && !readsVariable(e) {
+		return x.memo("call "+pathKey(x, e), e.Fun.Name)
+	}
 	return x.fresh(e.Fun.Name, 64)
+}
+
+// pureCalls are the functions whose result depends on their arguments and
+// the memory they read only: within one probe, as with fields, ken takes
+// the memory not to change, so the same call gives the same value
+// (str(arg1) in the predicate is str(arg1) in an assertion).
+var pureCalls = map[string]bool{
+	"str": true, "strncmp": true, "strcontains": true, "ntop": true, "pton": true, "buf": true,
+	"ksym": true, "usym": true, "kaddr": true, "uaddr": true, "cgroupid": true, "sizeof": true,
+	"offsetof": true, "strlen": true, "kstack": true, "ustack": true, "path": true, "macaddr": true,
+}
+
+// memo is one unknown per key within the probe.
+func (x *exec) memo(key, name string) value {
+	if v, ok := x.fields[key]; ok {
+		return v
+	}
+	v := x.fresh(name, 64)
+	x.fields[key] = v
+	return v
+}
+
+// readsVariable reports whether e reads a scratch variable, whose value
+// its text does not fix.
+func readsVariable(e syntax.Expr) bool {
+	found := false
+	syntax.Inspect(e, func(n syntax.Node) bool {
+		if _, ok := n.(*syntax.Variable); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // bswap reverses the bytes of the argument's own width.

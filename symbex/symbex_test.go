@@ -158,6 +158,7 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"delete with a tuple of keys", "tracepoint:block:block_rq_issue {\n\t@s[args.dev, args.sector] = nsecs;\n//@ assert @s[args.dev, args.sector] == nsecs\n\tdelete(@s, (args.dev, args.sector));\n}", symbex.Proved},
 		{"a #define", "#define LIMIT 2\nkprobe:vfs_read {\n\t$x = LIMIT;\n//@ assert $x == 2\n\t@ = count();\n}", symbex.Proved},
 		{"a kernel enum constant", "tracepoint:sock:inet_sock_set_state /args.newstate == TCP_CLOSE/ {\n//@ assert args.newstate == 7\n\t@ = count();\n}", symbex.Proved},
+		{"a string read twice", "kprobe:vfs_read /str(arg1) == \"x\"/ {\n//@ assert str(arg1) == \"x\"\n\t@ = count();\n}", symbex.Proved},
 		{"a positional parameter", "kprobe:vfs_read /pid == $1/ {\n//@ assert pid == $1\n\t@ = count();\n}", symbex.Proved},
 	}
 	for _, tt := range tests {
