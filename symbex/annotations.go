@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kenlsp/ken/analysis/catalog"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
@@ -139,6 +140,12 @@ func (x *exec) flushAnnotations(offset int) {
 // apart from the program, so its positions are not the file's: values
 // come by name, and findings point at the comment.
 func (x *exec) annotate(a annotation) {
+	if name, ok := x.unknownName(a.expr); ok {
+		x.add(Obligation{Code: CodeAnnotation, Span: a.span, Verdict: Refuted, Annotation: true,
+			Claim:          "the annotation names only what the probe can see",
+			Counterexample: fmt.Sprintf("%s is no builtin, parameter of the hooked function, #define or kernel enum constant here", name)})
+		return
+	}
 	saved := x.checks
 	x.checks = false        // the expression's own conditions are not findings
 	x.params = x.hookParams // annotations may name the hooked function's parameters
@@ -155,4 +162,51 @@ func (x *exec) annotate(a annotation) {
 		o.Counterexample = "it fails when " + x.describeModel(model, v.syms)
 	}
 	x.add(o)
+}
+
+// unknownName returns a bare name in an annotation that stands for
+// nothing: an unknown would make the assertion fail, or an assumption
+// hold, for no reason the person could see.
+func (x *exec) unknownName(e syntax.Expr) (string, bool) {
+	var unknown string
+	syntax.Inspect(e, func(n syntax.Node) bool {
+		if unknown != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.FieldExpr:
+			// The member name after . or -> is no value: only the base is.
+			unknown, _ = x.unknownName(n.X)
+			return false
+		case *syntax.CallExpr:
+			// So is a function's name: only its arguments are.
+			for _, a := range n.Args {
+				if unknown == "" {
+					unknown, _ = x.unknownName(a)
+				}
+			}
+			return false
+		case *syntax.Ident:
+			if !x.knownName(n.Name) {
+				unknown = n.Name
+			}
+		}
+		return true
+	})
+	return unknown, unknown != ""
+}
+
+// knownName reports whether a bare name means something in an annotation.
+func (x *exec) knownName(name string) bool {
+	if _, ok := builtinBits[name]; ok || isArgN(name) || name == "NULL" {
+		return true
+	}
+	if _, ok := x.hookParams[name]; ok {
+		return true
+	}
+	if _, ok := catalog.LookupVariable(name); ok {
+		return true
+	}
+	_, ok := x.v.constant(name)
+	return ok
 }

@@ -79,6 +79,7 @@ func TestChecks(t *testing.T) {
 		{"unsigned below zero, explained", "tracepoint:syscalls:sys_enter_read /args.count < 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "unsigned"},
 		{"narrow field out of range", "tracepoint:sock:inet_sock_set_state /args.sport == 70000/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "16-bit"},
 		{"tid and pid keys mixed", "kprobe:vfs_read { @last[tid] = arg1; }\nkprobe:vfs_write { printf(\"%d\\n\", @last[pid]); }", symbex.CodeIDMix, symbex.Refuted, "tid != pid"},
+		{"annotation names nothing", "kprobe:vfs_read {\n//@ assert AF_INET6 == 10\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "AF_INET6 is no builtin"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
 	}
 	for _, tt := range tests {
