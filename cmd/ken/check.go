@@ -167,7 +167,7 @@ func (c *cli) checkConfig(opts *checkOptions) (analysis.Config, error) {
 			if opts.kernel == "live" {
 				return cfg, fmt.Errorf("reading this machine's kernel: %v", err)
 			}
-			fmt.Fprintf(c.stderr, "ken check: note: no kernel knowledge (%v); probes, kernel types and fields are not checked; use --kernel FILE with a snapshot\n", err)
+			fmt.Fprintf(c.stderr, "ken: note: no kernel knowledge (%v); probes, kernel types and fields are not checked; use --kernel FILE with a snapshot\n", err)
 			break
 		}
 		cfg.Kernel, cfg.HostFiles = k, true
@@ -220,7 +220,7 @@ func (c *cli) checkDialect(opts *checkOptions) (dialect.Version, error) {
 	defer cancel()
 	v, err := dialect.Detect(ctx, strings.Fields(cmd))
 	if err != nil {
-		fmt.Fprintf(c.stderr, "ken check: note: %v; checking as bpftrace %s\n", err, dialect.Newest)
+		fmt.Fprintf(c.stderr, "ken: note: %v; checking as bpftrace %s\n", err, dialect.Newest)
 		return dialect.Newest, nil
 	}
 	return v.Clamp(), nil
