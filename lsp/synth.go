@@ -223,7 +223,7 @@ func (s *Server) conclude(ctx context.Context, job *synthJob, res *synth.Result,
 	}
 	out := s.apply(ctx, job, block)
 	if out.Status == outcomeApplied && !res.FromModel {
-		s.tell(ctx, protocol.MessageTypeInfo, fmt.Sprintf("no model was used: the program is from %s. Set ken.synthesis.provider to have a model write programs.", res.Origin))
+		s.tell(ctx, protocol.MessageTypeInfo, fmt.Sprintf("no model was used: the program is from %s, the closest verified example (it matched %s); check that it does what the comment asks. Set ken.synthesis.provider to have a model write programs.", res.Origin, res.Match))
 	}
 	if out.Status == outcomeApplied {
 		out.Message = fmt.Sprintf("inserted a program that passed %s after %d trial(s)", strings.Join(stagesPassed(res), ", "), len(res.Trials))

@@ -38,6 +38,7 @@ func (s *session) offline(ctx context.Context) (*Result, error) {
 		}
 		if v.stage == "" {
 			res.Program, res.Verified, res.Origin, res.Checked = program, true, origin, s.checkedStages()
+			res.Match = h.Why
 			return res, nil
 		}
 	}

@@ -93,6 +93,9 @@ type Result struct {
 	// example, adapted only where that is sound (Origin says which).
 	FromModel bool
 	Origin    string
+	// Match says, for an example, which words of the prompt it matched,
+	// so that the person can judge how close it is.
+	Match string
 	// Checked names the stages Program passed, in order.
 	Checked []string
 	// Annotations are the comprehension engine's accepted //@ lines.

@@ -294,6 +294,9 @@ func summarize(w io.Writer, res *synth.Result, trials int) {
 	}
 	if res.Origin != "" {
 		fmt.Fprintf(w, "ken synth: origin: %s\n", res.Origin)
+		if res.Match != "" {
+			fmt.Fprintf(w, "ken synth: the closest verified example matched %s; check that it does what you asked\n", res.Match)
+		}
 	}
 	if len(res.Trials) > 1 || !res.Verified {
 		fmt.Fprintf(w, "ken synth: trials: %s\n", trialStages(res.Trials))
