@@ -21,6 +21,10 @@ func (x *exec) eval(e syntax.Expr) value {
 		return x.v.stringValue(e.Value)
 	case *syntax.ParamExpr:
 		return x.v.param(e.Raw)
+	case *syntax.TupleExpr:
+		return x.tuple(e)
+	case *syntax.TupleIndexExpr:
+		return x.tupleIndex(e)
 	case *syntax.ParenExpr:
 		return x.eval(e.X)
 	case *syntax.Ident:
@@ -543,12 +547,33 @@ func (x *exec) mapArray(name string) z3.Expr {
 	return x.maps[name]
 }
 
+// tuple is a tuple's elements; the tuple as a whole is an unknown.
+func (x *exec) tuple(e *syntax.TupleExpr) value {
+	t := x.fresh("tuple", 64)
+	for _, el := range e.Elems {
+		t.elems = append(t.elems, x.eval(el))
+	}
+	return t
+}
+
+// tupleIndex reads element i of a tuple ken knows the elements of.
+func (x *exec) tupleIndex(e *syntax.TupleIndexExpr) value {
+	t := x.eval(e.X)
+	if e.Index != nil && int(e.Index.Value) < len(t.elems) {
+		return t.elems[e.Index.Value]
+	}
+	return x.fresh("element", 64)
+}
+
 func (x *exec) readMap(m *syntax.MapExpr) value {
 	key, exact, ok := x.mapKey(m)
 	if !ok {
 		return x.fresh(m.Name, 64)
 	}
 	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), syms: key.syms}
+	for i := range x.v.tupleArity(m.Name) {
+		v.elems = append(v.elems, value{e: x.v.z.Select(x.mapArray(elemMap(m.Name, i)), key.e), syms: key.syms})
+	}
 	if exact {
 		v.fromMap, v.fromKey = m.Name, key.e
 	}
@@ -599,6 +624,19 @@ func (x *exec) storeMap(m *syntax.MapExpr, val value, exists bool) {
 	}
 	x.maps[m.Name] = z.Store(arr, key.e, val.e)
 	x.present[m.Name] = z.Store(x.present[m.Name], key.e, z.BoolVal(exists))
+	for i := range x.v.tupleArity(m.Name) {
+		// A delete or a value that is not a tuple of that size zeroes or
+		// forgets the elements.
+		el := z.BVVal(0, 64)
+		if exists {
+			el = x.fresh("element", 64).e
+			if i < len(val.elems) {
+				el = val.elems[i].e
+			}
+		}
+		name := elemMap(m.Name, i)
+		x.maps[name] = z.Store(x.mapArray(name), key.e, el)
+	}
 }
 
 // hasKey models has_key(@m, k): whether the element exists.

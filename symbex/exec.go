@@ -29,6 +29,8 @@ type value struct {
 	fromMap string
 	fromKey z3.Expr
 	syms    []*symbol
+	// elems are a tuple's element values; nil for other values.
+	elems []value
 }
 
 // netField is a network-order field read.
@@ -92,6 +94,9 @@ func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
 // the previous return of this thread deleted it.
 func (x *exec) pairWith(e *exec, deletes map[string]bool, oneCPU bool) {
 	x.entry, x.entryDeletes = e, deletes
+	// What held of the entry's own unknowns (its clock is not 0, its
+	// contract's preconditions) still holds of them here.
+	x.assumptions = append(x.assumptions, e.assumptions...)
 	z := x.v.z
 	ran := z.And(z.Fresh("entry ran", z.BoolSort()), e.pc)
 	x.entryRan = ran
@@ -278,8 +283,15 @@ func (x *exec) restore(s state) {
 // (the branch was the first to touch it), for a variable an unknown.
 func (x *exec) merge(c z3.Expr, then state) {
 	z := x.v.z
-	join := func(tv, ev value) value {
-		return value{e: z.Ite(c, tv.e, ev.e), syms: append(append([]*symbol{}, tv.syms...), ev.syms...), net: derivedNet(tv, ev)}
+	var join func(tv, ev value) value
+	join = func(tv, ev value) value {
+		out := value{e: z.Ite(c, tv.e, ev.e), syms: append(append([]*symbol{}, tv.syms...), ev.syms...), net: derivedNet(tv, ev)}
+		if len(tv.elems) == len(ev.elems) {
+			for i := range tv.elems {
+				out.elems = append(out.elems, join(tv.elems[i], ev.elems[i]))
+			}
+		}
+		return out
 	}
 	for k := range unionKeys(then.vars, x.vars) {
 		tv, inThen := then.vars[k]
@@ -417,6 +429,14 @@ func (x *exec) havocMap(name string) {
 	if _, ok := x.initial[name]; !ok {
 		x.initial[name] = m
 	}
+	for i := range x.v.tupleArity(name) {
+		x.havocMap(elemMap(name, i))
+	}
+}
+
+// elemMap names the array that holds element i of a map's tuple values.
+func elemMap(name string, i int) string {
+	return fmt.Sprintf("%s#%d", name, i)
 }
 
 // freshMap is a map whose contents are unknown.

@@ -160,6 +160,9 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"a #define", "#define LIMIT 2\nkprobe:vfs_read {\n\t$x = LIMIT;\n//@ assert $x == 2\n\t@ = count();\n}", symbex.Proved},
 		{"a kernel enum constant", "tracepoint:sock:inet_sock_set_state /args.newstate == TCP_CLOSE/ {\n//@ assert args.newstate == 7\n\t@ = count();\n}", symbex.Proved},
 		{"a string read twice", "kprobe:vfs_read /str(arg1) == \"x\"/ {\n//@ assert str(arg1) == \"x\"\n\t@ = count();\n}", symbex.Proved},
+		{"a tuple element stored in a map", "kprobe:vfs_read {\n\t@t[tid] = (arg1, arg2);\n//@ assert @t[tid].1 == arg2\n}", symbex.Proved},
+		{"a tuple element through a variable", "tracepoint:syscalls:sys_enter_fsync { @s[tid] = (nsecs, args.fd); }\ntracepoint:syscalls:sys_exit_fsync /has_key(@s, tid)/ {\n\t$e = @s[tid];\n\tif (args.ret < 0) { $e = (0, 0); }\n//@ assert args.ret < 0 || $e.0 != 0\n\tdelete(@s, tid);\n}", symbex.Proved},
+		{"a tuple element that differs", "kprobe:vfs_read {\n\t@t[tid] = (arg1, arg2);\n//@ assert @t[tid].0 == arg2\n}", symbex.Refuted},
 		{"a positional parameter", "kprobe:vfs_read /pid == $1/ {\n//@ assert pid == $1\n\t@ = count();\n}", symbex.Proved},
 	}
 	for _, tt := range tests {

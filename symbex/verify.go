@@ -150,6 +150,7 @@ type verifier struct {
 	execs            int                   // executions so far
 	constants        map[string]uint64     // #define'd integers and the kernel's enum constants, by name
 	positional       map[string]value      // $1, $2, ...: one value for the whole run
+	tuples           map[string]int        // maps holding tuples: their size
 }
 
 // constant is the value of a name the file #defines as an integer, or of
@@ -218,9 +219,51 @@ func (v *verifier) stringValue(text string) value {
 	return value{e: e}
 }
 
+// tupleArity is the number of elements of the tuples a map holds, 0 when
+// it holds no tuples (or tuples of differing sizes, which sema rejects).
+func (v *verifier) tupleArity(name string) int {
+	if v.tuples == nil {
+		v.tuples = tupleArities(v.res.AST)
+	}
+	return v.tuples[name]
+}
+
+// tupleArities scans the stores of tuple literals into maps.
+func tupleArities(file *syntax.File) map[string]int {
+	arity := map[string]int{}
+	for _, d := range file.Decls {
+		syntax.Inspect(d, func(n syntax.Node) bool {
+			a, ok := n.(*syntax.AssignStmt)
+			if !ok {
+				return true
+			}
+			m, isMap := a.Lhs.(*syntax.MapExpr)
+			t, isTuple := unparen(a.Rhs).(*syntax.TupleExpr)
+			if isMap && isTuple {
+				if old, seen := arity[m.Name]; seen && old != len(t.Elems) {
+					arity[m.Name] = -1
+				} else if !seen {
+					arity[m.Name] = len(t.Elems)
+				}
+			}
+			return true
+		})
+	}
+	for name, n := range arity {
+		if n < 0 {
+			delete(arity, name)
+		}
+	}
+	return arity
+}
+
 // keyArity is the number of keys the file's accesses of a map use; -1
 // when they disagree (sema reports that), so that no access is modelled.
+// A tuple element's array (@m#0) is keyed like its map.
 func (v *verifier) keyArity(name string) int {
+	if base, _, ok := strings.Cut(name, "#"); ok {
+		name = base
+	}
 	if v.arity == nil {
 		v.arity = mapArities(v.res.AST)
 	}
