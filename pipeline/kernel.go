@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,7 +70,7 @@ func programDiagnostic(f *source.File, p kverify.Program) (diag.Diagnostic, bool
 	case p.Rejection != nil:
 		rej := p.Rejection
 		sp := lineSpan(f, rej.Line)
-		where := "the probe " + cmpOr(p.Probe, p.Name)
+		where := "the probe " + cmp.Or(p.Probe, p.Name)
 		if !rej.Exact && rej.Line > 0 {
 			where += " (bpftrace 0.23 and older give no line within a probe)"
 		}
@@ -81,7 +82,7 @@ func programDiagnostic(f *source.File, p kverify.Program) (diag.Diagnostic, bool
 		return d, true
 	case p.Err != nil:
 		return diag.Diagnostic{Span: lineSpan(f, p.Line), Severity: diag.Info, Code: CodeKernelNotRun, Source: KernelSource,
-			Message: fmt.Sprintf("the kernel verifier did not judge %s: %v", cmpOr(p.Probe, p.Name), p.Err)}, true
+			Message: fmt.Sprintf("the kernel verifier did not judge %s: %v", cmp.Or(p.Probe, p.Name), p.Err)}, true
 	}
 	return diag.Diagnostic{}, false
 }
@@ -106,13 +107,6 @@ func firstLine(s string) string {
 
 func tail(lines []string, n int) []string {
 	return lines[max(0, len(lines)-n):]
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // CostText is one accepted program's verifier cost in words, for hovers,

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -240,7 +241,7 @@ func DatasetDocs() ([]retrieve.Doc, error) {
 // loop is the KEN loop: ask, check, feed the failure back, at most Trials
 // times.
 func (s *session) loop(ctx context.Context) (*Result, error) {
-	res := &Result{FromModel: true, Origin: cmpOr(s.cfg.ModelName, "a model")}
+	res := &Result{FromModel: true, Origin: cmp.Or(s.cfg.ModelName, "a model")}
 	first := s.firstPrompt()
 	msgs := first
 	for n := 1; n <= s.cfg.Trials; n++ {
@@ -356,11 +357,4 @@ func needMoreDetail(trials []Trial) string {
 func firstLine(s string) string {
 	first, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return first
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

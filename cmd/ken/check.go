@@ -114,23 +114,17 @@ func (c *cli) runCheck(args []string) int {
 	if opts.compare {
 		return c.compareBpftrace(files, pcfg)
 	}
-	status := exitOK
 	var results []fileResult
-	for _, path := range files {
-		f, err := c.readFile(path)
-		if err != nil {
-			fmt.Fprintf(c.stderr, "ken: %v\n", err)
-			status = max(status, exitUsage)
-			continue
-		}
+	status := c.eachFile(files, func(f *source.File) int {
 		r := c.check(context.Background(), f, pcfg)
 		ds := append(slices.Clone(r.Diagnostics), costNotes(f, r)...)
 		diag.Sort(ds)
-		if diag.HasErrors(ds) {
-			status = max(status, exitFindings)
-		}
 		results = append(results, fileResult{File: f, Diagnostics: ds})
-	}
+		if diag.HasErrors(ds) {
+			return exitFindings
+		}
+		return exitOK
+	})
 	slices.SortStableFunc(results, func(a, b fileResult) int {
 		return cmp.Compare(a.File.Name, b.File.Name)
 	})

@@ -36,25 +36,33 @@ func costNotes(f *source.File, r *pipeline.Result) []diag.Diagnostic {
 // compareBpftrace prints, for each file, where ken's own checks and
 // bpftrace disagree. Both always run, whatever the other found.
 func (c *cli) compareBpftrace(files []string, cfg pipeline.Config) int {
+	return c.eachFile(files, func(f *source.File) int {
+		ken := analysis.Check(f, cfg.Analysis).Diagnostics
+		bp, err := cfg.Compiler.Compile(context.Background(), f)
+		if bp == nil || !bp.Ran {
+			fmt.Fprintf(c.stderr, "ken check: %s: bpftrace gave no verdict: %v\n", f.Name, noteOr(bp, err))
+			return exitUsage
+		}
+		if d, ok := compile.Compare(f, slices.Clone(ken), bp); ok {
+			fmt.Fprintf(c.stdout, "%s: %s\n", f.Name, d)
+			return exitFindings
+		}
+		return exitOK
+	})
+}
+
+// eachFile reads each path and runs fn on it, returning the worst status;
+// an unreadable file is reported and counts as a usage error.
+func (c *cli) eachFile(paths []string, fn func(*source.File) int) int {
 	status := exitOK
-	for _, path := range files {
+	for _, path := range paths {
 		f, err := c.readFile(path)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "ken: %v\n", err)
 			status = max(status, exitUsage)
 			continue
 		}
-		ken := analysis.Check(f, cfg.Analysis).Diagnostics
-		bp, err := cfg.Compiler.Compile(context.Background(), f)
-		if bp == nil || !bp.Ran {
-			fmt.Fprintf(c.stderr, "ken check: %s: bpftrace gave no verdict: %v\n", f.Name, noteOr(bp, err))
-			status = max(status, exitUsage)
-			continue
-		}
-		if d, ok := compile.Compare(f, slices.Clone(ken), bp); ok {
-			fmt.Fprintf(c.stdout, "%s: %s\n", f.Name, d)
-			status = max(status, exitFindings)
-		}
+		status = max(status, fn(f))
 	}
 	return status
 }

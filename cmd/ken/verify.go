@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/kenlsp/ken/analysis"
+	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/pipeline"
 	"github.com/kenlsp/ken/symbex"
 )
@@ -43,33 +45,31 @@ func (c *cli) runVerify(args []string) int {
 		fmt.Fprintf(c.stderr, "ken verify: %v\n", err)
 		return exitUsage
 	}
-	status := exitOK
-	for _, path := range files {
-		f, err := c.readFile(path)
-		if err != nil {
-			fmt.Fprintf(c.stderr, "ken: %v\n", err)
-			status = max(status, exitUsage)
-			continue
-		}
-		r := pipeline.Check(context.Background(), f, pipeline.Config{Analysis: cfg, Symbex: true})
-		if r.Verification == nil {
-			writeText(c.stdout, []fileResult{{File: f, Diagnostics: r.Diagnostics}})
-			fmt.Fprintf(c.stdout, "%s: not verified: fix the errors first\n", f.Name)
-			status = max(status, exitFindings)
-			continue
-		}
-		for _, o := range r.Verification.Obligations {
-			pos := f.Position(o.Span.Start)
-			line := fmt.Sprintf("%s:%d:%d: %s: %s", f.Name, pos.Line, pos.Column, o.Verdict, o.Claim)
-			if o.Counterexample != "" {
-				line += ": " + o.Counterexample
-			}
-			fmt.Fprintf(c.stdout, "%s [%s]\n", line, o.Code)
-			if o.Verdict == symbex.Refuted {
-				status = max(status, exitFindings)
-			}
-		}
-		fmt.Fprintf(c.stdout, "%s: %d obligations in %s\n", f.Name, len(r.Verification.Obligations), r.Verification.Elapsed.Round(100_000))
+	return c.eachFile(files, func(f *source.File) int {
+		return c.verifyFile(f, cfg)
+	})
+}
+
+// verifyFile prints each obligation of one file with its verdict.
+func (c *cli) verifyFile(f *source.File, cfg analysis.Config) int {
+	r := pipeline.Check(context.Background(), f, pipeline.Config{Analysis: cfg, Symbex: true})
+	if r.Verification == nil {
+		writeText(c.stdout, []fileResult{{File: f, Diagnostics: r.Diagnostics}})
+		fmt.Fprintf(c.stdout, "%s: not verified: fix the errors first\n", f.Name)
+		return exitFindings
 	}
+	status := exitOK
+	for _, o := range r.Verification.Obligations {
+		pos := f.Position(o.Span.Start)
+		line := fmt.Sprintf("%s:%d:%d: %s: %s", f.Name, pos.Line, pos.Column, o.Verdict, o.Claim)
+		if o.Counterexample != "" {
+			line += ": " + o.Counterexample
+		}
+		fmt.Fprintf(c.stdout, "%s [%s]\n", line, o.Code)
+		if o.Verdict == symbex.Refuted {
+			status = exitFindings
+		}
+	}
+	fmt.Fprintf(c.stdout, "%s: %d obligations in %s\n", f.Name, len(r.Verification.Obligations), r.Verification.Elapsed.Round(100_000))
 	return status
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -88,7 +89,7 @@ func judgeKernel(rep *kverify.Report, err error) verdict {
 	for _, p := range rep.Programs {
 		switch {
 		case p.Rejection != nil:
-			return verdict{judged: true, flagged: true, why: fmt.Sprintf("%d: %s: %s", p.Line, cmpOr(p.Probe, p.Name), firstLine(p.Rejection.Message))}
+			return verdict{judged: true, flagged: true, why: fmt.Sprintf("%d: %s: %s", p.Line, cmp.Or(p.Probe, p.Name), firstLine(p.Rejection.Message))}
 		case p.Loaded:
 			judged = true
 		case notJudged == nil:
@@ -146,11 +147,4 @@ func skipNote(r *pipeline.Result, name string) string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

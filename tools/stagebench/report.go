@@ -69,7 +69,7 @@ func classCounts(s Summary) string {
 	}
 	var parts []string
 	for _, class := range slices.Sorted(maps.Keys(s.ByClass)) {
-		parts = append(parts, fmt.Sprintf("%d %s", sumValues(s.ByClass[class]), cmpOr(class, "unlabelled")))
+		parts = append(parts, fmt.Sprintf("%d %s", sumValues(s.ByClass[class]), cmp.Or(class, "unlabelled")))
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
 }
@@ -127,7 +127,7 @@ func (s Summary) printByClass(w io.Writer) {
 	fmt.Fprintln(w)
 	for _, class := range slices.Sorted(maps.Keys(s.ByClass)) {
 		counts := s.ByClass[class]
-		fmt.Fprintf(w, "  %-20s %5d", cmpOr(class, "unlabelled"), sumValues(counts))
+		fmt.Fprintf(w, "  %-20s %5d", cmp.Or(class, "unlabelled"), sumValues(counts))
 		for _, c := range cols {
 			fmt.Fprintf(w, " %*d", len(c), counts[c])
 		}
@@ -141,7 +141,7 @@ func printReasons(w io.Writer, what, stage string, reasons map[string]int) {
 		return cmp.Or(cmp.Compare(reasons[b], reasons[a]), cmp.Compare(a, b))
 	})
 	for _, why := range keys {
-		fmt.Fprintf(w, "  %s %s: %d × %s\n", what, stage, reasons[why], clip(cmpOr(why, "no reason given"), reasonWidth))
+		fmt.Fprintf(w, "  %s %s: %d × %s\n", what, stage, reasons[why], clip(cmp.Or(why, "no reason given"), reasonWidth))
 	}
 }
 
