@@ -374,7 +374,10 @@ func (x *exec) loop(s syntax.Stmt) {
 		}
 	case *syntax.ForStmt:
 		if s.Var != nil {
-			x.setVar(s.Var, x.fresh(s.Var.Name, 64))
+			// A map entry is a (key, value) tuple: one of each per pass.
+			entry := x.fresh(s.Var.Name, 64)
+			entry.elems = []value{x.fresh(s.Var.Name+".0", 64), x.fresh(s.Var.Name+".1", 64)}
+			x.setVar(s.Var, entry)
 		}
 		if s.Body != nil {
 			x.blockUntil(s.Body.Stmts, s.Body.Rbrace)
@@ -401,14 +404,25 @@ func (x *exec) firstIteration(w *syntax.WhileStmt) {
 // havocAssigned gives every variable and map the statement assigns a fresh
 // value.
 func (x *exec) havocAssigned(s syntax.Stmt) {
+	havoc := func(target syntax.Expr) {
+		switch t := target.(type) {
+		case *syntax.Variable:
+			x.setVar(t, x.fresh(t.Name, 64))
+		case *syntax.MapExpr:
+			x.havocMap(t.Name)
+		}
+	}
 	syntax.Inspect(s, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.AssignStmt:
-			switch lhs := n.Lhs.(type) {
-			case *syntax.Variable:
-				x.setVar(lhs, x.fresh(lhs.Name, 64))
-			case *syntax.MapExpr:
-				x.havocMap(lhs.Name)
+			havoc(n.Lhs)
+		case *syntax.PostfixExpr:
+			if n.Op == syntax.Inc || n.Op == syntax.Dec {
+				havoc(n.X)
+			}
+		case *syntax.UnaryExpr:
+			if n.Op == syntax.Inc || n.Op == syntax.Dec {
+				havoc(n.X)
 			}
 		case *syntax.CallExpr:
 			if n.Fun.Name == "delete" || n.Fun.Name == "clear" || n.Fun.Name == "zero" {

@@ -163,6 +163,9 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"a tuple element stored in a map", "kprobe:vfs_read {\n\t@t[tid] = (arg1, arg2);\n//@ assert @t[tid].1 == arg2\n}", symbex.Proved},
 		{"a tuple element through a variable", "tracepoint:syscalls:sys_enter_fsync { @s[tid] = (nsecs, args.fd); }\ntracepoint:syscalls:sys_exit_fsync /has_key(@s, tid)/ {\n\t$e = @s[tid];\n\tif (args.ret < 0) { $e = (0, 0); }\n//@ assert args.ret < 0 || $e.0 != 0\n\tdelete(@s, tid);\n}", symbex.Proved},
 		{"a tuple element that differs", "kprobe:vfs_read {\n\t@t[tid] = (arg1, arg2);\n//@ assert @t[tid].0 == arg2\n}", symbex.Refuted},
+		{"an increment inside a loop", "kprobe:vfs_read {\n\t$i = 0;\n\twhile ($i < 3) {\n//@ assert $i == 0\n\t\t$i++;\n\t}\n\t@ = count();\n}", symbex.Refuted},
+		{"an increment inside a loop, after it", "kprobe:vfs_read {\n\t$i = 0;\n\twhile ($i < 3) {\n\t\t$i++;\n\t}\n//@ assert $i == 0\n\t@ = count();\n}", symbex.Refuted},
+		{"a map entry in a for loop", "kprobe:vfs_read { @m[tid] = arg2; }\ninterval:s:1 {\n\tfor ($kv : @m) {\n\t\tif ($kv.1 > 5) {\n//@ assert $kv.1 > 5\n\t\t\tprintf(\"%d\\n\", $kv.0);\n\t\t}\n\t}\n}", symbex.Proved},
 		{"a positional parameter", "kprobe:vfs_read /pid == $1/ {\n//@ assert pid == $1\n\t@ = count();\n}", symbex.Proved},
 	}
 	for _, tt := range tests {
