@@ -10,7 +10,10 @@ import (
 
 func init() {
 	handleRequest("initialize", (*Server).initialize)
-	handleNotification("initialized", func(*Server, context.Context, json.RawMessage) error { return nil })
+	handleNotification("initialized", func(s *Server, _ context.Context, _ json.RawMessage) error {
+		s.initializedOnce.Do(func() { close(s.initialized) })
+		return nil
+	})
 }
 
 // initializeParams is the part of InitializeParams the server reads.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // progressTokens numbers the server's work-done progress tokens.
@@ -16,7 +17,7 @@ var progressTokens atomic.Int64
 // (window.workDoneProgress): a begin with title, and an end with the
 // message done returns. Without that capability it just runs work.
 func (s *Server) withProgress(ctx context.Context, title string, work func() string) {
-	if !s.clientProgress.Load() {
+	if !s.clientProgress.Load() || !s.awaitInitialized(ctx) {
 		work()
 		return
 	}
@@ -28,6 +29,23 @@ func (s *Server) withProgress(ctx context.Context, title string, work func() str
 	}
 	s.sendProgress(ctx, token, map[string]any{"kind": "begin", "title": title})
 	s.sendProgress(ctx, token, map[string]any{"kind": "end", "message": work()})
+}
+
+// initializedWait bounds how long progress waits for the client's
+// initialized notification; past it the work runs without progress.
+const initializedWait = 2 * time.Second
+
+// awaitInitialized waits until the client is initialized, since the LSP
+// forbids server requests (window/workDoneProgress/create) before that;
+// false when it does not come in time.
+func (s *Server) awaitInitialized(ctx context.Context) bool {
+	select {
+	case <-s.initialized:
+		return true
+	case <-ctx.Done():
+	case <-time.After(initializedWait):
+	}
+	return false
 }
 
 func (s *Server) sendProgress(ctx context.Context, token string, value map[string]any) {

@@ -52,6 +52,10 @@ type Server struct {
 	exited   atomic.Bool // the client sent exit
 	// clientProgress is set when the client accepts work-done progress.
 	clientProgress atomic.Bool
+	// initialized is closed when the client says it is initialized: the
+	// server may send it requests only from then on.
+	initialized     chan struct{}
+	initializedOnce sync.Once
 	// cancels stops work whose progress the client cancels.
 	cancels progressCancels
 	// runs tracks the syntheses under way.
@@ -62,14 +66,15 @@ type Server struct {
 // breaks. It never panics: a failing handler answers with an error.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	s := &Server{
-		docs:      newStore(),
-		log:       opts.Log,
-		debounce:  opts.Debounce,
-		settings:  newSettingsState(),
-		requests:  make(map[string]context.CancelFunc),
-		timers:    make(map[protocol.DocumentURI]*time.Timer),
-		verifying: make(map[protocol.DocumentURI]context.CancelFunc),
-		staging:   make(map[protocol.DocumentURI]context.CancelFunc),
+		docs:        newStore(),
+		log:         opts.Log,
+		debounce:    opts.Debounce,
+		settings:    newSettingsState(),
+		requests:    make(map[string]context.CancelFunc),
+		timers:      make(map[protocol.DocumentURI]*time.Timer),
+		verifying:   make(map[protocol.DocumentURI]context.CancelFunc),
+		staging:     make(map[protocol.DocumentURI]context.CancelFunc),
+		initialized: make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = io.Discard

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os/exec"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -267,6 +268,12 @@ func init() {
 // every open document with them.
 func (s *Server) configure(ctx context.Context, settings Settings) {
 	s.settings.mu.Lock()
+	if s.settings.generation > 0 && reflect.DeepEqual(s.settings.settings, settings) {
+		// VS Code sends the initializationOptions again as its first
+		// configuration change: loading the kernel twice is waste.
+		s.settings.mu.Unlock()
+		return
+	}
 	s.settings.settings = settings
 	s.settings.compiler = nil // the bpftrace setting may have changed
 	s.settings.configured = false

@@ -34,3 +34,15 @@ func TestParseSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestSameSettingsKeepTheKernel: VS Code sends its initializationOptions
+// again as the first configuration change; the kernel is not loaded again.
+func TestSameSettingsKeepTheKernel(t *testing.T) {
+	c := startServer(t, testSettings())
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"ken": testSettings()}})
+	var configured bool
+	c.call("ken/configured", nil, &configured)
+	if !configured {
+		t.Error("the same settings started a new configuration")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/kenlsp/ken/lsp"
@@ -20,6 +21,23 @@ workspace/didChangeConfiguration: kernel (a snapshot file, "live" or
 "none"), dialect (a bpftrace version) and bpftrace (a command).
 `
 
+// lspArgs reads ken lsp's arguments. Clients add their own: VS Code's
+// language client passes --stdio (the only transport ken has) and others
+// --clientProcessId=N; both are accepted and ignored, since refusing them
+// would leave the editor without a server.
+func lspArgs(args []string) (help bool, err error) {
+	for _, a := range args {
+		switch name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); {
+		case a == "-h" || a == "-help" || a == "--help":
+			return true, nil
+		case strings.HasPrefix(a, "-") && (name == "stdio" || name == "clientProcessId"):
+		default:
+			return false, fmt.Errorf("unknown argument %q", a)
+		}
+	}
+	return false, nil
+}
+
 // stdio joins the process's standard streams into one connection.
 type stdio struct {
 	io.Reader
@@ -33,12 +51,12 @@ func (stdio) Close() error {
 }
 
 func (c *cli) runLSP(args []string) int {
-	if len(args) > 0 {
-		if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-			fmt.Fprint(c.stdout, lspUsage)
-			return exitOK
-		}
-		fmt.Fprint(c.stderr, lspUsage)
+	switch help, err := lspArgs(args); {
+	case help:
+		fmt.Fprint(c.stdout, lspUsage)
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(c.stderr, "ken lsp: %v\n%s", err, lspUsage)
 		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

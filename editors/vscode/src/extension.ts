@@ -6,7 +6,7 @@
 // cursor, for the command palette and key bindings.
 
 import * as vscode from "vscode";
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
+import { LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
 import { findExecutable } from "./executable";
 
 /** Settings the server reads only when it starts: a change restarts it. */
@@ -125,7 +125,9 @@ async function start(): Promise<void> {
 		return;
 	}
 	output.appendLine(`ken: starting ${command} lsp`);
-	const serverOptions: ServerOptions = { command, args: ["lsp"], transport: TransportKind.stdio, options: { cwd: folder } };
+	// No transport: the client then talks over stdio without adding
+	// --stdio to the arguments (ken lsp accepts it, older ken did not).
+	const serverOptions: ServerOptions = { command, args: ["lsp"], options: { cwd: folder } };
 	const clientOptions: LanguageClientOptions = {
 		documentSelector: [{ language: "bpftrace" }],
 		initializationOptions: settings(),

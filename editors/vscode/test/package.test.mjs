@@ -78,7 +78,7 @@ test("the commands are contributed with titles", () => {
 	assert.deepEqual(commands, {
 		"ken.restartServer": "ken: Restart Language Server",
 		"ken.showOutput": "ken: Show Output",
-		"ken.synthesizeFromComment": "ken: Synthesize bpftrace from Comment",
+		"ken.synthesizeFromComment": "ken: Synthesize bpftrace from comment",
 	});
 	const source = readFileSync(root + "src/extension.ts", "utf8");
 	for (const command of Object.keys(commands)) {

@@ -93,7 +93,8 @@ class KenClient {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ken-e2e-'));
 		// The learning store goes to the test's directory, not the user's cache.
 		const env = { ...process.env, KEN_CACHE_DIR: path.join(dir, 'cache') };
-		const proc = childProcess.spawn(kenBin, ['lsp'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+		// --stdio, as VS Code's language client adds it.
+		const proc = childProcess.spawn(kenBin, ['lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
 		const conn = createProtocolConnection(
 			new StreamMessageReader(proc.stdout),
 			new StreamMessageWriter(proc.stdin),
