@@ -54,7 +54,20 @@ var (
 	// A process named in the prompt: quoted, or after "process"/"command".
 	promptProcess = regexp.MustCompile(`(?i)(?:"([A-Za-z0-9_.-]{1,15})"|\b(?:process|command|comm|program) (?:named |called )?([A-Za-z0-9_.-]{2,15})\b)`)
 	promptPeriod  = regexp.MustCompile(`(?i)\bevery (\d{1,4}) ?(?:s|sec|secs|second|seconds)\b`)
+	promptSecond  = regexp.MustCompile(`(?i)\b(?:every|each|per) second\b`)
 )
+
+// promptSeconds is the period a prompt asks output for, in seconds ("every
+// 5 seconds", "per second"), or "".
+func promptSeconds(prompt string) string {
+	if m := promptPeriod.FindStringSubmatch(prompt); m != nil {
+		return m[1]
+	}
+	if promptSecond.MatchString(prompt) {
+		return "1"
+	}
+	return ""
+}
 
 // adapt swaps the literals a request states and the example fixes
 // differently, when the example has exactly one place for each.
@@ -67,10 +80,10 @@ func adapt(program, prompt string) (string, []string) {
 			changes = append(changes, fmt.Sprintf("comm filter %q → %q", found[0][1], name))
 		}
 	}
-	if m := promptPeriod.FindStringSubmatch(prompt); m != nil {
-		if found := intervalSecs.FindAllStringSubmatch(program, -1); len(found) == 1 && found[0][1] != m[1] {
-			program = strings.Replace(program, found[0][0], "interval:s:"+m[1], 1)
-			changes = append(changes, fmt.Sprintf("interval %ss → %ss", found[0][1], m[1]))
+	if secs := promptSeconds(prompt); secs != "" {
+		if found := intervalSecs.FindAllStringSubmatch(program, -1); len(found) == 1 && found[0][1] != secs {
+			program = strings.Replace(program, found[0][0], "interval:s:"+secs, 1)
+			changes = append(changes, fmt.Sprintf("interval %ss → %ss", found[0][1], secs))
 		}
 	}
 	return program, changes

@@ -222,3 +222,16 @@ func TestSharedStore(t *testing.T) {
 		t.Errorf("team store = %+v, want the verified result added", team.docs)
 	}
 }
+
+// TestOfflineAdaptsThePeriod: "per second" sets the one interval probe's
+// period, and the result says what was adapted.
+func TestOfflineAdaptsThePeriod(t *testing.T) {
+	cfg := synth.Config{Pipeline: pipeline.Config{Analysis: analysis.Config{Kernel: kerneltest.Snapshot(t), Dialect: dialect.V(0, 23)}, Symbex: true}}
+	res, err := synth.Synthesize(context.Background(), synth.Request{Prompt: "count TCP retransmits per remote address, printed per second"}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Verified || !strings.Contains(res.Program, "interval:s:1\n") || !strings.Contains(res.Origin, "interval") {
+		t.Fatalf("result = %+v", res)
+	}
+}
