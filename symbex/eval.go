@@ -184,9 +184,7 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	if readsMap(e.X) {
 		x.eval(e.X) // for the checks of the element read (@m[k].field)
 	}
-	// args.x and args->x, and p.x and p->x from bpftrace 0.25 on, read
-	// the same value.
-	path := strings.ReplaceAll(string(x.v.res.File.Text[e.Pos():e.End()]), "->", ".")
+	path := x.fieldKey(e)
 	if val, ok := x.fields[path]; ok {
 		return val
 	}
@@ -209,6 +207,38 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	}
 	x.fields[path] = val
 	return val
+}
+
+// fieldKey names the memory a field read reads: the base's value and the
+// member, so that $sk->x and sk->x read one value when $sk holds the
+// parameter sk, and $p->x after $p changes reads another. Bases that are
+// no value (args, ctx, curtask) are named by their text, with args.x and
+// args->x (and p.x and p->x from bpftrace 0.25 on) the same.
+func (x *exec) fieldKey(e *syntax.FieldExpr) string {
+	member := ""
+	if e.Name != nil {
+		member = e.Name.Name
+	}
+	if valueBase(e.X, x.params) {
+		return "*" + x.eval(e.X).e.String() + "." + member
+	}
+	return strings.ReplaceAll(string(x.v.res.File.Text[e.Pos():e.End()]), "->", ".")
+}
+
+// valueBase reports whether a field's base is a value ken tracks: a
+// variable, a cast, another field, an argument or a hooked function's
+// parameter in an annotation.
+func valueBase(e syntax.Expr, params map[string]string) bool {
+	switch b := unparen(e).(type) {
+	case *syntax.Variable, *syntax.CastExpr:
+		return true
+	case *syntax.FieldExpr:
+		return valueBase(b.X, params)
+	case *syntax.Ident:
+		_, isParam := params[b.Name]
+		return isParam || isArgN(b.Name)
+	}
+	return false
 }
 
 // readsMap reports whether e reads a map element.

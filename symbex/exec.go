@@ -285,6 +285,11 @@ func (x *exec) merge(c z3.Expr, then state) {
 	z := x.v.z
 	var join func(tv, ev value) value
 	join = func(tv, ev value) value {
+		if tv.e == ev.e && len(tv.elems) == 0 && len(ev.elems) == 0 {
+			// Unchanged by either branch: keep the very value, so that
+			// what is keyed by it (fields read through it) stays the same.
+			return tv
+		}
 		out := value{e: z.Ite(c, tv.e, ev.e), syms: append(append([]*symbol{}, tv.syms...), ev.syms...), net: derivedNet(tv, ev)}
 		if len(tv.elems) == len(ev.elems) {
 			for i := range tv.elems {

@@ -166,6 +166,9 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"an increment inside a loop", "kprobe:vfs_read {\n\t$i = 0;\n\twhile ($i < 3) {\n//@ assert $i == 0\n\t\t$i++;\n\t}\n\t@ = count();\n}", symbex.Refuted},
 		{"an increment inside a loop, after it", "kprobe:vfs_read {\n\t$i = 0;\n\twhile ($i < 3) {\n\t\t$i++;\n\t}\n//@ assert $i == 0\n\t@ = count();\n}", symbex.Refuted},
 		{"a map entry in a for loop", "kprobe:vfs_read { @m[tid] = arg2; }\ninterval:s:1 {\n\tfor ($kv : @m) {\n\t\tif ($kv.1 > 5) {\n//@ assert $kv.1 > 5\n\t\t\tprintf(\"%d\\n\", $kv.0);\n\t\t}\n\t}\n}", symbex.Proved},
+		{"a field through a variable and through the parameter", "kprobe:tcp_connect {\n\t$sk = (struct sock *)arg0;\n\t$m = $sk->sk_mark;\n//@ assert $m == sk->sk_mark\n\t@ = count();\n}", symbex.Proved},
+		{"a field through a pointer that changed", "kprobe:tcp_connect {\n\t$sk = (struct sock *)arg0;\n\t$m = $sk->sk_mark;\n\t$sk = (struct sock *)arg1;\n//@ assert $m == $sk->sk_mark\n\t@ = count();\n}", symbex.Refuted},
+		{"a script enum", "enum proto { IPV4 = 0x0800, ARP = 0x0806, NEXT };\nkprobe:vfs_read {\n\t$p = arg1;\n\tif ($p == NEXT) {\n//@ assert $p == 0x0807\n\t\t@ = count();\n\t}\n}", symbex.Proved},
 		{"a positional parameter", "kprobe:vfs_read /pid == $1/ {\n//@ assert pid == $1\n\t@ = count();\n}", symbex.Proved},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,8 @@ package symbex
 import (
 	"context"
 	"fmt"
+	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -170,6 +172,40 @@ func (v *verifier) constant(name string) (uint64, bool) {
 	return 0, false
 }
 
+// enumBody is the brace-enclosed list of an enum definition.
+var enumBody = regexp.MustCompile(`(?s)\benum\b[^{]*\{([^}]*)\}`)
+
+// enumConstants adds the constants of the enums in C text: NAME = VALUE,
+// or the previous value plus one, as C numbers them. An enum ken cannot
+// read is left out whole.
+func enumConstants(text string, out map[string]uint64) {
+	for _, m := range enumBody.FindAllStringSubmatch(text, -1) {
+		found := map[string]uint64{}
+		next := int64(0)
+		ok := true
+		for _, item := range strings.Split(m[1], ",") {
+			name, value, hasValue := strings.Cut(strings.TrimSpace(item), "=")
+			name = strings.TrimSpace(name)
+			if name == "" {
+				continue
+			}
+			if hasValue {
+				n, err := strconv.ParseInt(strings.TrimSpace(value), 0, 64)
+				if err != nil {
+					ok = false
+					break
+				}
+				next = n
+			}
+			found[name] = uint64(next)
+			next++
+		}
+		if ok {
+			maps.Copy(out, found)
+		}
+	}
+}
+
 // param is a positional parameter ($1, $#): one unknown for the whole
 // run, the same in every probe.
 func (v *verifier) param(raw string) value {
@@ -185,10 +221,15 @@ func (v *verifier) param(raw string) value {
 	return p
 }
 
-// defines reads #define NAME INTEGER directives.
+// defines reads #define NAME INTEGER directives and the constants of the
+// file's own C enums.
 func defines(file *syntax.File) map[string]uint64 {
 	out := map[string]uint64{}
 	for _, d := range file.Decls {
+		if c, ok := d.(*syntax.CDefinition); ok {
+			enumConstants(c.Text, out)
+			continue
+		}
 		dir, ok := d.(*syntax.Directive)
 		if !ok {
 			continue
