@@ -80,9 +80,21 @@ func (x *exec) paramPositions(name string) map[string]string {
 		return positions
 	}
 	for i, p := range proto.Params {
-		positions[p.Name] = fmt.Sprintf("arg%d", i)
+		positions[p.Name] = argPosition(i)
 	}
 	return positions
+}
+
+// registerArgs is how many parameters x86-64 passes in registers; the
+// rest are on the stack, where bpftrace reads them as sarg0, sarg1, ...
+const registerArgs = 6
+
+// argPosition names the bpftrace builtin that holds parameter i.
+func argPosition(i int) string {
+	if i < registerArgs {
+		return fmt.Sprintf("arg%d", i)
+	}
+	return fmt.Sprintf("sarg%d", i-registerArgs)
 }
 
 // mentionsOnly reports whether a condition names only parameters ken can

@@ -77,8 +77,16 @@ func (x *exec) typeOf(e syntax.Expr) *sema.Type {
 		}
 		return t
 	}
-	if typedByPath(e) {
-		return x.v.pathTypes[pathKey(x, e)]
+	if !typedByPath(e) {
+		return nil
+	}
+	if t := x.v.pathTypes[pathKey(x, e)]; t != nil {
+		return t
+	}
+	// A field read through another path to the same memory (sk->x for
+	// $sock->x) has that read's type.
+	if f, ok := e.(*syntax.FieldExpr); ok && valueBase(f.X, x.params) {
+		return x.v.pathTypes[x.fieldKey(f)]
 	}
 	return nil
 }
@@ -119,6 +127,8 @@ var builtinBits = map[string]uint{
 	// Strings and stacks stand for their value as an unknown: the same
 	// within a probe, so that @m[comm] names one element.
 	"comm": 64, "username": 64, "func": 64, "probe": 64, "kstack": 64, "ustack": 64,
+	// Pointers the probe sees: one per probe, like the ids.
+	"curtask": 64, "ctx": 64,
 }
 
 func (x *exec) ident(e *syntax.Ident) value {
@@ -189,6 +199,9 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 		return val
 	}
 	t := x.typeOf(e)
+	if t != nil && strings.HasPrefix(path, "*") {
+		x.v.pathTypes[path] = t // for reads of the same memory by another path
+	}
 	name := path
 	if e.Name != nil {
 		name = e.Name.Name
@@ -470,14 +483,19 @@ func (x *exec) call(e *syntax.CallExpr) value {
 			return v
 		}
 	}
+	inputs := []string{e.Fun.Name}
 	for _, a := range e.Args {
 		// A whole map (print(@m), clear(@m)) is no read of an element.
 		if m, isMap := a.(*syntax.MapExpr); !isMap || len(m.Keys) > 0 {
-			x.eval(a)
+			inputs = append(inputs, x.eval(a).e.String())
+		} else {
+			inputs = append(inputs, m.Name)
 		}
 	}
-	if pureCalls[e.Fun.Name] && !readsMap(e) && !readsVariable(e) {
-		return x.memo("call "+pathKey(x, e), e.Fun.Name)
+	if pureCalls[e.Fun.Name] {
+		// Keyed by the arguments' values: strncmp($c, "sudo", 4) is one
+		// value while $c holds one string.
+		return x.memo("call "+strings.Join(inputs, "\x00"), e.Fun.Name)
 	}
 	return x.fresh(e.Fun.Name, 64)
 }
@@ -500,19 +518,6 @@ func (x *exec) memo(key, name string) value {
 	v := x.fresh(name, 64)
 	x.fields[key] = v
 	return v
-}
-
-// readsVariable reports whether e reads a scratch variable, whose value
-// its text does not fix.
-func readsVariable(e syntax.Expr) bool {
-	found := false
-	syntax.Inspect(e, func(n syntax.Node) bool {
-		if _, ok := n.(*syntax.Variable); ok {
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // bswap reverses the bytes of the argument's own width.
