@@ -25,6 +25,8 @@ func (x *exec) eval(e syntax.Expr) value {
 		return x.tuple(e)
 	case *syntax.TupleIndexExpr:
 		return x.tupleIndex(e)
+	case *syntax.IndexExpr:
+		return x.index(e)
 	case *syntax.ParenExpr:
 		return x.eval(e.X)
 	case *syntax.Ident:
@@ -206,6 +208,14 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	if e.Name != nil {
 		name = e.Name.Name
 	}
+	val := x.memoryValue(name, t)
+	x.fields[path] = val
+	return val
+}
+
+// memoryValue is an unknown read from kernel memory, as wide and as
+// signed as its type, marked when the type says network byte order.
+func (x *exec) memoryValue(name string, t *sema.Type) value {
 	bits := uint(64)
 	if t != nil && t.Kind == sema.Int && t.Bits > 0 {
 		bits = uint(t.Bits)
@@ -218,7 +228,23 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	if t.NetworkOrder() {
 		val.net = &netField{raw: val.syms[0].expr, bits: bits, name: name}
 	}
-	x.fields[path] = val
+	return val
+}
+
+// index reads element i of an array or pointer: one value per base and
+// index within the probe, as fields are (args.argv[1] read twice is one
+// read).
+func (x *exec) index(e *syntax.IndexExpr) value {
+	base, i := x.eval(e.X), x.eval(e.Index)
+	key := "*" + base.e.String() + "[" + i.e.String() + "]"
+	if !valueBase(e.X, x.params) {
+		key = "[" + pathKey(x, e.X) + "][" + i.e.String() + "]"
+	}
+	if val, ok := x.fields[key]; ok {
+		return val
+	}
+	val := x.memoryValue(literalText(x, e), x.typeOf(e))
+	x.fields[key] = val
 	return val
 }
 

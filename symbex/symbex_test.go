@@ -172,6 +172,7 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"curtask through a cast", "kprobe:tcp_connect {\n\t$t = (struct task_struct *)curtask;\n//@ assert $t == curtask\n\t@ = count();\n}", symbex.Proved},
 		{"bswap of a parameter's field", "kprobe:tcp_connect {\n\t$sock = (struct sock *)arg0;\n\t$p = bswap($sock->__sk_common.skc_dport);\n//@ assert bswap(sk->__sk_common.skc_dport) <= 0xffff\n\t@ = count();\n}", symbex.Proved},
 		{"strncmp of a variable", "tracepoint:syscalls:sys_enter_execve {\n\t$c = comm;\n\tif (strncmp($c, \"sudo\", 4) == 0) {\n//@ assert strncmp($c, \"sudo\", 4) == 0\n\t\t@b = count();\n\t}\n}", symbex.Proved},
+		{"an indexed read twice", "tracepoint:syscalls:sys_enter_execve {\n\t$x = 0;\n\tif (args.argv[1] == 5) { $x = 1; }\n\tif ($x) {\n//@ assert args.argv[1] == 5\n\t\t@ = count();\n\t}\n}", symbex.Proved},
 		{"a positional parameter", "kprobe:vfs_read /pid == $1/ {\n//@ assert pid == $1\n\t@ = count();\n}", symbex.Proved},
 	}
 	for _, tt := range tests {
