@@ -275,7 +275,8 @@ func valueBase(e syntax.Expr, params map[string]string) bool {
 		return valueBase(b.X, params)
 	case *syntax.Ident:
 		_, isParam := params[b.Name]
-		return isParam || isArgN(b.Name)
+		_, isBuiltin := builtinBits[b.Name] // curtask, ctx: one value per probe
+		return isParam || isBuiltin || isArgN(b.Name)
 	}
 	return false
 }

@@ -169,6 +169,7 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"a field through a variable and through the parameter", "kprobe:tcp_connect {\n\t$sk = (struct sock *)arg0;\n\t$m = $sk->sk_mark;\n//@ assert $m == sk->sk_mark\n\t@ = count();\n}", symbex.Proved},
 		{"a field through a pointer that changed", "kprobe:tcp_connect {\n\t$sk = (struct sock *)arg0;\n\t$m = $sk->sk_mark;\n\t$sk = (struct sock *)arg1;\n//@ assert $m == $sk->sk_mark\n\t@ = count();\n}", symbex.Refuted},
 		{"a script enum", "enum proto { IPV4 = 0x0800, ARP = 0x0806, NEXT };\nkprobe:vfs_read {\n\t$p = arg1;\n\tif ($p == NEXT) {\n//@ assert $p == 0x0807\n\t\t@ = count();\n\t}\n}", symbex.Proved},
+		{"a field of curtask through a cast", "kprobe:tcp_connect {\n\t$task = (struct task_struct *)curtask;\n//@ assert $task->real_parent == curtask->real_parent\n\t@ = count();\n}", symbex.Proved},
 		{"curtask through a cast", "kprobe:tcp_connect {\n\t$t = (struct task_struct *)curtask;\n//@ assert $t == curtask\n\t@ = count();\n}", symbex.Proved},
 		{"bswap of a parameter's field", "kprobe:tcp_connect {\n\t$sock = (struct sock *)arg0;\n\t$p = bswap($sock->__sk_common.skc_dport);\n//@ assert bswap(sk->__sk_common.skc_dport) <= 0xffff\n\t@ = count();\n}", symbex.Proved},
 		{"strncmp of a variable", "tracepoint:syscalls:sys_enter_execve {\n\t$c = comm;\n\tif (strncmp($c, \"sudo\", 4) == 0) {\n//@ assert strncmp($c, \"sudo\", 4) == 0\n\t\t@b = count();\n\t}\n}", symbex.Proved},
