@@ -1,6 +1,7 @@
 // Package benchtool holds what ken's benchmark tools (tools/agreement,
-// tools/semmutate) share: finding the corpus files and loading the kernel
-// ken checks against.
+// tools/semmutate, tools/stagebench) share: finding the corpus files,
+// loading the kernel ken checks against, usage errors and exit statuses,
+// and refusing a bpftrace whose --emit-elf would run programs.
 package benchtool
 
 import (

@@ -41,22 +41,7 @@ import (
 // defaultDirs are checked when no files are named.
 var defaultDirs = []string{"analysis/testdata/valid", "analysis/testdata/semantic"}
 
-// unsafeEmitELF is the first bpftrace release whose --emit-elf is no longer
-// a dry run.
-var unsafeEmitELF = dialect.V(0, 24)
-
 const bpftraceTimeout = 60 * time.Second
-
-// usageError is an error the caller must fix (a flag, a path, an unsafe or
-// missing bpftrace); it exits with status 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -93,10 +78,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, &usageError{err}
+		return nil, &benchtool.UsageError{Err: err}
 	}
 	if o.runs < 1 {
-		return nil, usagef("-runs must be at least 1")
+		return nil, benchtool.Usagef("-runs must be at least 1")
 	}
 	o.paths = fs.Args()
 	if len(o.paths) == 0 {
@@ -112,17 +97,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	err := agreement(args, stdout, stderr)
-	var usage *usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "agreement: %v\n", err)
-		return 2
-	}
-	fmt.Fprintf(stderr, "agreement: %v\n", err)
-	return 1
+	return benchtool.ExitStatus("agreement", agreement(args, stdout, stderr), stderr)
 }
 
 func agreement(args []string, stdout, stderr io.Writer) error {
@@ -132,7 +107,7 @@ func agreement(args []string, stdout, stderr io.Writer) error {
 	}
 	files, err := benchtool.CollectFiles(o.paths)
 	if err != nil {
-		return &usageError{err}
+		return &benchtool.UsageError{Err: err}
 	}
 
 	cmd, version, err := checkBpftrace(o.bpftrace)
@@ -142,7 +117,7 @@ func agreement(args []string, stdout, stderr io.Writer) error {
 	dia := version
 	if o.dialect != "" {
 		if dia, err = dialect.Parse(o.dialect); err != nil {
-			return usagef("-dialect: %v", err)
+			return benchtool.Usagef("-dialect: %v", err)
 		}
 	}
 
@@ -150,7 +125,7 @@ func agreement(args []string, stdout, stderr io.Writer) error {
 	k, kdesc, err := benchtool.LoadKernel(o.kernel)
 	load := time.Since(start)
 	if err != nil {
-		return usagef("-kernel: %v", err)
+		return benchtool.Usagef("-kernel: %v", err)
 	}
 	if k == nil {
 		fmt.Fprintf(stderr, "agreement: warning: %s\n", kdesc)
@@ -204,26 +179,7 @@ func agreement(args []string, stdout, stderr io.Writer) error {
 // checkBpftrace finds the bpftrace command and reads its version, refusing
 // any release whose --emit-elf would run the program.
 func checkBpftrace(name string) (path string, v dialect.Version, err error) {
-	path, err = exec.LookPath(name)
-	if err != nil {
-		return "", v, usagef("no bpftrace command %q: %v (set -bpftrace or KEN_BPFTRACE)", name, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), bpftraceTimeout)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, path, "--version").CombinedOutput()
-	text := strings.TrimSpace(string(out))
-	if err != nil {
-		return "", v, usagef("%s --version failed: %v: %s", name, err, text)
-	}
-	v, err = dialect.Parse(text)
-	if err != nil {
-		return "", v, usagef("cannot tell the version of %s, so cannot tell whether its --emit-elf is safe: %v", name, err)
-	}
-	if v.AtLeast(unsafeEmitELF) {
-		return "", v, usagef("refusing %s: it is bpftrace %s, and from %s on --emit-elf loads and runs the program instead of only compiling it; use bpftrace 0.20-0.23 (e.g. -bpftrace bpftrace-0.23)",
-			name, v, unsafeEmitELF)
-	}
-	return path, v, nil
+	return benchtool.EmitELFBpftrace(name, "set -bpftrace or KEN_BPFTRACE")
 }
 
 // checkFile runs bpftrace once and ken runs times on one file.

@@ -123,11 +123,11 @@ func semmutate(args []string, stdout, stderr io.Writer) error {
 	}
 	files, err := benchtool.CollectFiles(o.paths)
 	if err != nil {
-		return &usageError{err}
+		return &benchtool.UsageError{Err: err}
 	}
 	dia, err := dialect.Parse(o.dialect)
 	if err != nil {
-		return usagef("-dialect: %v", err)
+		return benchtool.Usagef("-dialect: %v", err)
 	}
 	tmp, err := os.MkdirTemp("", "ken-semmutate-")
 	if err != nil {
@@ -140,7 +140,7 @@ func semmutate(args []string, stdout, stderr io.Writer) error {
 	}
 	k, kdesc, err := benchtool.LoadKernel(o.kernel)
 	if err != nil {
-		return usagef("-kernel: %v", err)
+		return benchtool.Usagef("-kernel: %v", err)
 	}
 	if k == nil {
 		fmt.Fprintf(stderr, "semmutate: warning: %s\n", kdesc)

@@ -12,11 +12,8 @@ import (
 	"time"
 
 	"github.com/kenlsp/ken/analysis/dialect"
+	"github.com/kenlsp/ken/internal/benchtool"
 )
-
-// unsafeEmitELF is the first bpftrace release whose --emit-elf is no
-// longer a dry run: it loads and runs the program.
-var unsafeEmitELF = dialect.V(0, 24)
 
 const bpftraceTimeout = 60 * time.Second
 
@@ -31,24 +28,9 @@ type compiler struct {
 // newCompiler finds the bpftrace command and reads its version, refusing
 // any release whose --emit-elf would run the program.
 func newCompiler(name, dir string) (*compiler, error) {
-	path, err := exec.LookPath(name)
+	path, v, err := benchtool.EmitELFBpftrace(name, "set -bpftrace")
 	if err != nil {
-		return nil, usagef("no bpftrace command %q: %v (set -bpftrace)", name, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), bpftraceTimeout)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, path, "--version").CombinedOutput()
-	text := strings.TrimSpace(string(out))
-	if err != nil {
-		return nil, usagef("%s --version failed: %v: %s", name, err, text)
-	}
-	v, err := dialect.Parse(text)
-	if err != nil {
-		return nil, usagef("cannot tell the version of %s, so cannot tell whether its --emit-elf is safe: %v", name, err)
-	}
-	if v.AtLeast(unsafeEmitELF) {
-		return nil, usagef("refusing %s: it is bpftrace %s, and from %s on --emit-elf loads and runs the program instead of only compiling it; use bpftrace 0.20-0.23 (e.g. -bpftrace bpftrace-0.23)",
-			name, v, unsafeEmitELF)
+		return nil, err
 	}
 	return &compiler{path: path, version: v, dir: dir}, nil
 }

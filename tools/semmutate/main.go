@@ -38,21 +38,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/kenlsp/ken/internal/benchtool"
 )
 
 // defaultPaths are read when no files are named.
 var defaultPaths = []string{"analysis/testdata/valid"}
-
-// usageError is an error the caller must fix (a flag, a path, an unsafe
-// or missing bpftrace); it exits with status 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
 
 type options struct {
 	bpftrace string
@@ -91,15 +82,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, &usageError{err}
+		return nil, &benchtool.UsageError{Err: err}
 	}
 	switch {
 	case o.perFile < 0:
-		return nil, usagef("-per-file must be 0 (all) or more")
+		return nil, benchtool.Usagef("-per-file must be 0 (all) or more")
 	case o.runs < 1:
-		return nil, usagef("-runs must be at least 1")
+		return nil, benchtool.Usagef("-runs must be at least 1")
 	case o.bpftrace == "":
-		return nil, usagef("-bpftrace must name a command")
+		return nil, benchtool.Usagef("-bpftrace must name a command")
 	}
 	o.paths = fs.Args()
 	if len(o.paths) == 0 {
@@ -113,15 +104,5 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	err := semmutate(args, stdout, stderr)
-	var usage *usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "semmutate: %v\n", err)
-		return 2
-	}
-	fmt.Fprintf(stderr, "semmutate: %v\n", err)
-	return 1
+	return benchtool.ExitStatus("semmutate", semmutate(args, stdout, stderr), stderr)
 }

@@ -20,10 +20,6 @@ import (
 	"github.com/kenlsp/ken/pipeline/compile"
 )
 
-// unsafeEmitELF is the first bpftrace release whose --emit-elf goes on to
-// load and run the program after writing it.
-var unsafeEmitELF = dialect.V(0, 24)
-
 // compileTimeout bounds one bpftrace compile: more than the language
 // server's default, so that a slow BTF load on a busy machine is a time
 // in the table and not a skipped file.
@@ -130,9 +126,10 @@ func (b *bench) measureAll(ctx context.Context, progs []program, workers int, pr
 // bpftrace and kernel stages are then reported as skipped.
 func checkBpftrace(ctx context.Context, c *compile.Compiler) (v dialect.Version, note string, err error) {
 	v, err = c.Version(ctx)
-	if err == nil && v.AtLeast(unsafeEmitELF) {
-		return v, "", usagef("refusing %s: it is bpftrace %s, and from %s on --emit-elf loads and runs the program instead of only compiling it; use bpftrace 0.17-0.23 (e.g. -bpftrace bpftrace-0.23)",
-			strings.Join(c.Argv, " "), v, unsafeEmitELF)
+	if err == nil {
+		if err := benchtool.RefuseUnsafe(strings.Join(c.Argv, " "), v, "0.17-0.23"); err != nil {
+			return v, "", err
+		}
 	}
 	// After a failed detection, which the Compiler caches, this runs
 	// nothing: it only returns the stage's note.
@@ -141,7 +138,7 @@ func checkBpftrace(ctx context.Context, c *compile.Compiler) (v dialect.Version,
 	case res.Ran:
 		return v, "", nil
 	case errors.Is(err, compile.ErrNotFound), errors.Is(err, compile.ErrUnsupported):
-		return v, "", usagef("%s", res.Note)
+		return v, "", benchtool.Usagef("%s", res.Note)
 	}
 	return v, res.Note, nil
 }
@@ -193,11 +190,11 @@ func stagebench(args []string, stdout, stderr io.Writer) error {
 func setUp(o *options, stderr io.Writer) (*bench, *report, error) {
 	dia, err := dialect.Parse(o.dialect)
 	if err != nil {
-		return nil, nil, usagef("-dialect: %v", err)
+		return nil, nil, benchtool.Usagef("-dialect: %v", err)
 	}
 	k, kdesc, err := benchtool.LoadKernel(o.kernel)
 	if err != nil {
-		return nil, nil, usagef("-kernel: %v", err)
+		return nil, nil, benchtool.Usagef("-kernel: %v", err)
 	}
 	if k == nil {
 		fmt.Fprintf(stderr, "stagebench: warning: %s\n", kdesc)

@@ -38,7 +38,7 @@ type program struct {
 func (c corpus) read() ([]program, error) {
 	paths, err := benchtool.CollectFiles([]string{c.Dir})
 	if err != nil {
-		return nil, usagef("-%s: %v", c.Name, err)
+		return nil, benchtool.Usagef("-%s: %v", c.Name, err)
 	}
 	var progs []program
 	for _, path := range paths {
@@ -53,7 +53,7 @@ func (c corpus) read() ([]program, error) {
 		progs = append(progs, program{Path: path, Class: classOf(h), Text: text})
 	}
 	if len(progs) == 0 {
-		return nil, usagef("-%s: no programs in %s", c.Name, c.Dir)
+		return nil, benchtool.Usagef("-%s: no programs in %s", c.Name, c.Dir)
 	}
 	return progs, nil
 }

@@ -51,18 +51,9 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/kenlsp/ken/internal/benchtool"
 )
-
-// usageError is an error the caller must fix (a flag, a path, an unsafe
-// or missing bpftrace); it exits with status 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
 
 // options are the command-line flags.
 type options struct {
@@ -111,19 +102,19 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, &usageError{err}
+		return nil, &benchtool.UsageError{Err: err}
 	}
 	switch {
 	case fs.NArg() > 0:
-		return nil, usagef("unexpected arguments %q: name corpora with -valid, -semantic, -examples, -mutants", fs.Args())
+		return nil, benchtool.Usagef("unexpected arguments %q: name corpora with -valid, -semantic, -examples, -mutants", fs.Args())
 	case o.runs < 1:
-		return nil, usagef("-runs must be at least 1")
+		return nil, benchtool.Usagef("-runs must be at least 1")
 	case o.workers < 1:
-		return nil, usagef("-j must be at least 1")
+		return nil, benchtool.Usagef("-j must be at least 1")
 	case o.list < 0:
-		return nil, usagef("-list must be 0 or more")
+		return nil, benchtool.Usagef("-list must be 0 or more")
 	case len(strings.Fields(o.bpftrace)) == 0:
-		return nil, usagef("-bpftrace must name a command")
+		return nil, benchtool.Usagef("-bpftrace must name a command")
 	}
 	for i, c := range defaultCorpora {
 		if *dirs[i] != "" {
@@ -131,7 +122,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		}
 	}
 	if len(o.corpora) == 0 {
-		return nil, usagef("no corpus: every corpus flag is empty")
+		return nil, benchtool.Usagef("no corpus: every corpus flag is empty")
 	}
 	return &o, nil
 }
@@ -141,15 +132,5 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	err := stagebench(args, stdout, stderr)
-	var usage *usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "stagebench: %v\n", err)
-		return 2
-	}
-	fmt.Fprintf(stderr, "stagebench: %v\n", err)
-	return 1
+	return benchtool.ExitStatus("stagebench", stagebench(args, stdout, stderr), stderr)
 }
