@@ -7,24 +7,43 @@ import (
 	"github.com/kenlsp/ken/analysis/catalog"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
+	"github.com/kenlsp/ken/symbex/z3"
 )
 
 // Annotations are comments that stock bpftrace ignores:
 //
-//	//@ assume EXPR   from here on, only executions where EXPR holds count
-//	//@ assert EXPR   EXPR holds here on every execution
+//	//@ assume EXPR            from here on, only executions where EXPR holds count
+//	//@ assert EXPR            EXPR holds here on every execution
+//	//@ reached whenever EXPR  every execution that passes the probe's
+//	                           predicate and where EXPR holds gets here
 //
 // EXPR is a bpftrace expression over the probe's builtins, scratch
 // variables and maps, and in kprobe and fentry probes the hooked
 // function's parameters by name (sk for tcp_connect's first argument) and
 // NULL; it is checked at the statement that follows the comment.
+//
+// assert says the code does nothing it should not (prints only slow
+// calls); reached whenever says it misses nothing it should do (prints
+// every slow call), which catches a threshold set too high.
 type annotation struct {
-	at     int // offset of the comment
-	assert bool
-	text   string
-	expr   syntax.Expr
-	span   source.Span
+	at   int // offset of the comment
+	kind annotationKind
+	text string
+	expr syntax.Expr
+	span source.Span
 }
+
+// annotationKind is what an annotation asks of the verifier.
+type annotationKind int
+
+const (
+	assume annotationKind = iota
+	assert
+	reached
+)
+
+// annotationVerbs spell the kinds; reached takes "whenever" after it.
+var annotationVerbs = map[string]annotationKind{"assume": assume, "assert": assert, "reached": reached}
 
 const annotationPrefix = "//@"
 
@@ -38,12 +57,25 @@ func (v *verifier) readAnnotations() {
 		}
 		a := annotation{at: int(c.Start), span: source.Span{Start: int(c.Start), End: int(c.Start) + len(c.Text)}}
 		verb, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
-		a.assert, a.text = verb == "assert", strings.TrimSpace(rest)
-		at := int(c.Start) + strings.Index(c.Text, a.text)
-		expr, err := parseConditionAt(v.res.File.Text, at, a.text)
-		if (verb != "assert" && verb != "assume") || err != nil {
+		kind, known := annotationVerbs[verb]
+		a.kind, a.text = kind, strings.TrimSpace(rest)
+		var err error
+		if kind == reached {
+			var whenever bool
+			a.text, whenever = strings.CutPrefix(a.text, "whenever ")
+			if !whenever {
+				err = fmt.Errorf("write //@ reached whenever EXPR")
+			}
+			a.text = strings.TrimSpace(a.text)
+		}
+		at := int(c.Start) + strings.LastIndex(c.Text, a.text)
+		var expr syntax.Expr
+		if err == nil {
+			expr, err = parseConditionAt(v.res.File.Text, at, a.text)
+		}
+		if !known || err != nil {
 			if err == nil {
-				err = fmt.Errorf("unknown annotation %q: write //@ assume EXPR or //@ assert EXPR", verb)
+				err = fmt.Errorf("unknown annotation %q: write //@ assume EXPR, //@ assert EXPR or //@ reached whenever EXPR", verb)
 			}
 			v.annotationErrors = append(v.annotationErrors, Obligation{Code: CodeAnnotation, Span: a.span, Verdict: Refuted,
 				Annotation: true, Claim: "the annotation is well-formed", Counterexample: err.Error()})
@@ -152,14 +184,33 @@ func (x *exec) annotate(a annotation) {
 	v := x.eval(a.expr)
 	x.checks, x.params = saved, nil
 	c := v.e.NE(x.v.z.BVVal(0, 64))
-	if !a.assert {
+	switch a.kind {
+	case assume:
 		x.pc = x.v.z.And(x.pc, c)
-		return
+	case assert:
+		verdict, model := x.check(c)
+		o := Obligation{Code: CodeAssert, Span: a.span, Claim: a.text + " (//@ assert)", Verdict: verdict, Annotation: true}
+		if verdict == Refuted {
+			o.Counterexample = "it fails when " + x.describeModel(model, v.syms)
+		}
+		x.add(o)
+	case reached:
+		x.checkReached(a, v, c)
 	}
-	verdict, model := x.check(c)
-	o := Obligation{Code: CodeAssert, Span: a.span, Claim: a.text + " (//@ assert)", Verdict: verdict, Annotation: true}
+}
+
+// checkReached checks that every execution past the predicate where c
+// holds comes to this point: from the body's start, c implies the path
+// condition here. c is computed here, from values that do not depend on
+// the path taken (those set before the branches that lead here).
+func (x *exec) checkReached(a annotation, v value, c z3.Expr) {
+	here := x.pc
+	x.pc = x.bodyPC
+	verdict, model := x.check(x.v.z.Implies(c, here))
+	x.pc = here
+	o := Obligation{Code: CodeAssert, Span: a.span, Claim: "this point is reached whenever " + a.text + " (//@ reached)", Verdict: verdict, Annotation: true}
 	if verdict == Refuted {
-		o.Counterexample = "it fails when " + x.describeModel(model, v.syms)
+		o.Counterexample = "it is not reached when " + x.describeModel(model, v.syms)
 	}
 	x.add(o)
 }

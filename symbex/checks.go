@@ -3,6 +3,7 @@ package symbex
 import (
 	"fmt"
 	"math/bits"
+	"strings"
 
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/sema"
@@ -52,6 +53,44 @@ func (x *exec) byteOrder(at syntax.Node, v value, use string) {
 		Verdict: Refuted,
 		Counterexample: fmt.Sprintf("%s is in network byte order: when %s = %#x (%d in host order), the value %s is %d; convert it with bswap(), or ntop() for an address",
 			n.name, n.name, swapBytes(h, n.bits), h, use, swapBytes(h, n.bits)),
+	})
+}
+
+// checkAddressOrder reports ntop() of a kernel member that BTF types as
+// a host-order integer: ntop() prints the bytes as they lie in memory, so
+// it shows an address only for network-order values (__be32 skc_daddr),
+// never for host-order ones such as skc_hash.
+func (x *exec) checkAddressOrder(at syntax.Expr, v value) {
+	h := v.host
+	if !x.checks || h == nil || h.bits != 32 {
+		return
+	}
+	const host = 0x0a000001 // 10.0.0.1
+	x.add(Obligation{Code: CodeByteOrder, Span: span(at), Verdict: Refuted,
+		Claim: "the address ntop() prints is in network byte order",
+		Counterexample: fmt.Sprintf("%s is a host-order %s, not an address (those are __be32): when %s = %#x, ntop() prints %s, not 10.0.0.1",
+			h.name, h.ctype, h.name, host, dottedQuad(host)),
+	})
+}
+
+// dottedQuad is how ntop() prints a 32-bit value stored little-endian.
+func dottedQuad(v uint32) string {
+	return fmt.Sprintf("%d.%d.%d.%d", v&0xff, v>>8&0xff, v>>16&0xff, v>>24)
+}
+
+// checkSwappedOrder reports bswap() of a kernel member that BTF types as
+// a host-order integer: the swap turns a right value into a wrong one
+// (bswap(skc_num), where skc_dport was meant to be swapped).
+func (x *exec) checkSwappedOrder(at syntax.Expr, v value) {
+	h := v.host
+	if !x.checks || h == nil || h.bits > 32 {
+		return
+	}
+	example := exampleHost(h.bits)
+	x.add(Obligation{Code: CodeByteOrder, Span: span(at), Verdict: Refuted,
+		Claim: "the value bswap() swaps is in network byte order",
+		Counterexample: fmt.Sprintf("%s is a host-order %s (network-order members are __be16 or __be32): when %s = %d, bswap() gives %d; use it as it is",
+			h.name, h.ctype, h.name, example, swapBytes(example, h.bits)),
 	})
 }
 
@@ -112,11 +151,6 @@ func printedElement(e syntax.Expr) (*syntax.MapExpr, bool) {
 			return nil, false
 		}
 	}
-}
-
-// checkKeyOrder checks a map key.
-func (x *exec) checkKeyOrder(m *syntax.MapExpr, key value) {
-	x.byteOrder(m.Keys[0], key, "used as a map key")
 }
 
 // checkComparedOrder checks a network-order value compared with a number
@@ -193,13 +227,17 @@ func (x *exec) checkEntryKey(m *syntax.MapExpr, key value, use string) {
 // delta cannot wrap. Elsewhere ken knows nothing of who stored the start
 // and makes no claim.
 func (x *exec) checkClockDelta(at, start syntax.Expr, a, b value) {
-	if !a.clock || b.fromMap == "" || x.entry == nil || !x.entry.written[b.fromMap] {
+	if !a.clock || b.fromMap == "" {
+		return
+	}
+	if x.entry == nil || !x.entry.written[b.fromMap] {
+		x.checkUnpairedStart(at, start, b)
 		return
 	}
 	if x.startMayBeMissing(b) {
 		x.add(Obligation{Code: CodeClockWrap, Span: span(at), Verdict: Refuted,
 			Claim:          fmt.Sprintf("the start read from %s exists", b.fromMap),
-			Counterexample: fmt.Sprintf("when the entry probe did not run for this call (attached mid-call, or its predicate failed), %s is 0 and the difference is the time since boot; guard the probe with /%s/", b.fromMap, literalText(x, start)),
+			Counterexample: fmt.Sprintf("when the entry probe did not run for this call (attached mid-call, or its predicate failed), %s is 0 and the difference is the time since boot; guard the probe with %s", b.fromMap, x.startGuard(start, b)),
 			Related:        x.entryRelated()})
 		return
 	}
@@ -213,6 +251,47 @@ func (x *exec) checkClockDelta(at, start syntax.Expr, a, b value) {
 		o.Related = x.entryRelated()
 	}
 	x.add(o)
+}
+
+// checkUnpairedStart checks clock - @start[key] where no paired entry
+// probe stores the start (a wakeup before a switch, a fork before an
+// exit): the start must exist, or the difference is the time since boot.
+// Only start maps are judged: every store to them is a clock read, none
+// in BEGIN, and some probe deletes their elements, so that a missing
+// element is how the program says "not started".
+func (x *exec) checkUnpairedStart(at, start syntax.Expr, b value) {
+	if !x.checks || isSpecial(x.probe.Decl) || !x.v.startMap(b.fromMap, b.fromElem) {
+		return
+	}
+	z := x.v.z
+	exists := z.Or(b.e.NE(z.BVVal(0, 64)), z.Select(x.present[b.fromMap], b.fromKey))
+	if verdict, _ := x.check(exists); verdict != Refuted {
+		return
+	}
+	x.add(Obligation{Code: CodeClockWrap, Span: span(at), Verdict: Refuted,
+		Claim: fmt.Sprintf("the start read from %s exists", b.fromMap),
+		Counterexample: fmt.Sprintf("when no probe stored this element (the event began before tracing did, or the probe that stores it did not fire for it), %s is 0 and the difference is the time since boot; guard the probe with %s",
+			b.fromMap, x.startGuard(start, b)),
+		Related: x.v.startStores(b.fromMap),
+	})
+}
+
+// startGuard is the predicate that makes a start read safe: the read
+// itself when it is a map element, has_key() of the element a tuple's
+// start is read from.
+func (x *exec) startGuard(start syntax.Expr, b value) string {
+	if m, ok := unparen(start).(*syntax.MapExpr); ok {
+		return "/" + literalText(x, m) + "/"
+	}
+	if x.entry != nil && len(x.entry.stored[b.fromMap]) > 0 {
+		m := x.entry.stored[b.fromMap][0].at
+		keys := make([]string, len(m.Keys))
+		for i, k := range m.Keys {
+			keys[i] = literalText(x, k)
+		}
+		return fmt.Sprintf("/has_key(%s, %s)/", m.Name, strings.Join(keys, ", "))
+	}
+	return fmt.Sprintf("a test that the element of %s exists (has_key)", b.fromMap)
 }
 
 // startMayBeMissing reports whether the start element can be absent where
@@ -278,6 +357,9 @@ func (x *exec) deadReason(e syntax.Expr) string {
 		return ""
 	}
 	lit, isLit := unparen(b.Y).(*syntax.IntLit)
+	if p, ok := unparen(b.X).(*syntax.ParamExpr); ok && p.Raw == "$#" && isLit && b.Op == syntax.Lt && lit.Value == 0 {
+		return "$# counts the positional parameters, so it is never below 0"
+	}
 	t := x.typeOf(b.X)
 	if !isLit || t == nil || t.Kind != sema.Int || t.Bits <= 0 || t.Bits > 64 {
 		return ""

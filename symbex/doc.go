@@ -10,13 +10,15 @@
 //
 // From that it proves or refutes obligations: built-in checks for real
 // bpftrace mistakes (network byte order printed or compared as host
-// order; conditions and loops that can never run; timestamp deltas that
-// wrap because the start was stored under another key or may be missing;
+// order, and host-order members swapped or given to ntop(); conditions
+// and loops that can never run; timestamp deltas that wrap because the
+// start was stored under another key or may be missing, in a return probe
+// or in any probe that reads another's start map;
 // a return probe reading, deleting or printing an element under another
 // key than its entry stored, or when the entry may not have run; reads
 // after a delete; a map keyed by tid in one place and pid in another;
-// division by a divisor that is always 0), and //@ assume / //@ assert
-// annotations a person writes in comments, which see the program's values
+// division by a divisor that is always 0), and //@ assume, //@ assert and
+// //@ reached whenever annotations a person writes in comments, which see the program's values
 // by access path. The preconditions of the hooked function's contract are
 // assumed. Each obligation ends as proved, a counterexample with concrete
 // values, or unknown (solver timeout). Entry and return probes pair by

@@ -1,6 +1,7 @@
 package symbex
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/kenlsp/ken/analysis/sema"
@@ -111,8 +112,30 @@ func typedByPath(e syntax.Expr) bool {
 
 // operand evaluates an operand of && or || as a truth value; only whole
 // conditions are checked for being dead.
-func (x *exec) operand(e syntax.Expr) z3.Expr {
-	return x.eval(e).e.NE(x.v.z.BVVal(0, 64))
+// logical evaluates && and ||. The right operand runs only when the left
+// one has not decided: its checks see that, as if (@s[tid] && nsecs -
+// @s[tid] > 10) reads the start only when it exists.
+func (x *exec) logical(e *syntax.BinaryExpr) value {
+	z := x.v.z
+	zero := z.BVVal(0, 64)
+	a := x.eval(e.X)
+	left := a.e.NE(zero)
+	runs, combine := left, z.And
+	if e.Op == syntax.OrOr {
+		runs, combine = z.Not(left), z.Or
+	}
+	b := x.underCondition(runs, func() value { return x.eval(e.Y) })
+	v := x.truth(combine(left, b.e.NE(zero)))
+	v.syms = append(append([]*symbol{}, a.syms...), b.syms...)
+	return v
+}
+
+// underCondition evaluates with c added to the path condition.
+func (x *exec) underCondition(c z3.Expr, eval func() value) value {
+	outer := x.pc
+	x.pc = x.v.z.And(outer, c)
+	defer func() { x.pc = outer }()
+	return eval()
 }
 
 // truth turns a Z3 boolean into bpftrace's 0/1.
@@ -209,8 +232,21 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 		name = e.Name.Name
 	}
 	val := x.memoryValue(name, t)
+	if fromBTF(x.typeOf(e.X)) && t != nil && t.Kind == sema.Int && !t.NetworkOrder() && t.Bits >= 16 && !t.Enum {
+		val.host = &netField{raw: val.syms[0].expr, bits: uint(t.Bits), name: name, ctype: cmp.Or(t.Name, t.String())}
+	}
 	x.fields[path] = val
 	return val
+}
+
+// fromBTF reports whether t is a kernel struct (or a pointer to one) that
+// BTF describes, whose members' typedefs say their byte order. Tracepoint
+// fields are left out: their format files say only u16 or u32.
+func fromBTF(t *sema.Type) bool {
+	if t != nil && t.Kind == sema.Pointer {
+		t = t.Elem
+	}
+	return t != nil && t.Kind == sema.Record && t.BTF != nil
 }
 
 // memoryValue is an unknown read from kernel memory, as wide and as
@@ -306,7 +342,7 @@ func (x *exec) cast(e *syntax.CastExpr) value {
 	if bits >= 64 {
 		return val
 	}
-	return value{e: widen(val.e.Extract(bits-1, 0), bits, signed), syms: val.syms, net: val.net}
+	return value{e: widen(val.e.Extract(bits-1, 0), bits, signed), syms: val.syms, net: val.net, host: val.host}
 }
 
 // castWidth is the integer width and signedness a cast converts to: sema's
@@ -371,9 +407,9 @@ func (x *exec) ternary(e *syntax.TernaryExpr) value {
 	c := then.e.NE(x.v.z.BVVal(0, 64))
 	x.conditionCheck(e.Cond, c)
 	if e.Then != nil {
-		then = x.eval(e.Then)
+		then = x.underCondition(c, func() value { return x.eval(e.Then) })
 	}
-	els := x.eval(e.Else)
+	els := x.underCondition(x.v.z.Not(c), func() value { return x.eval(e.Else) })
 	return value{e: x.v.z.Ite(c, then.e, els.e), syms: append(then.syms, els.syms...), net: derivedNet(then, els)}
 }
 
@@ -397,12 +433,8 @@ func (x *exec) signedOp(e syntax.Expr) bool {
 }
 
 func (x *exec) binary(e *syntax.BinaryExpr) value {
-	z := x.v.z
-	switch e.Op {
-	case syntax.AndAnd:
-		return x.truth(z.And(x.operand(e.X), x.operand(e.Y)))
-	case syntax.OrOr:
-		return x.truth(z.Or(x.operand(e.X), x.operand(e.Y)))
+	if e.Op == syntax.AndAnd || e.Op == syntax.OrOr {
+		return x.logical(e)
 	}
 	a, b := x.eval(e.X), x.eval(e.Y)
 	if cmp, ok := x.compare(e, a, b); ok {
@@ -511,10 +543,14 @@ func (x *exec) call(e *syntax.CallExpr) value {
 		}
 	}
 	inputs := []string{e.Fun.Name}
-	for _, a := range e.Args {
+	for i, a := range e.Args {
 		// A whole map (print(@m), clear(@m)) is no read of an element.
 		if m, isMap := a.(*syntax.MapExpr); !isMap || len(m.Keys) > 0 {
-			inputs = append(inputs, x.eval(a).e.String())
+			v := x.eval(a)
+			inputs = append(inputs, v.e.String())
+			if e.Fun.Name == "ntop" && i == len(e.Args)-1 {
+				x.checkAddressOrder(a, v)
+			}
 		} else {
 			inputs = append(inputs, m.Name)
 		}
@@ -550,6 +586,7 @@ func (x *exec) memo(key, name string) value {
 // bswap reverses the bytes of the argument's own width.
 func (x *exec) bswap(arg syntax.Expr) value {
 	v := x.eval(arg)
+	x.checkSwappedOrder(arg, v)
 	bits := uint(64)
 	if t := x.typeOf(arg); t != nil && t.Kind == sema.Int && t.Bits >= 16 && t.Bits <= 64 {
 		bits = uint(t.Bits)
@@ -585,6 +622,7 @@ func (x *exec) mapKey(m *syntax.MapExpr) (key value, exact, ok bool) {
 	exact = true
 	for i, k := range m.Keys {
 		v := x.eval(k)
+		x.byteOrder(k, v, "used as a map key")
 		// Annotation expressions have no sema types: their keys are integers.
 		if t := x.typeOf(k); t != nil && t.Kind != sema.Int && t.Kind != sema.Pointer {
 			exact = false
@@ -594,9 +632,6 @@ func (x *exec) mapKey(m *syntax.MapExpr) (key value, exact, ok bool) {
 			continue
 		}
 		key = value{e: key.e.Concat(v.e), syms: append(append([]*symbol{}, key.syms...), v.syms...)}
-	}
-	if len(m.Keys) == 1 {
-		x.checkKeyOrder(m, key)
 	}
 	return key, exact, true
 }
@@ -634,7 +669,11 @@ func (x *exec) readMap(m *syntax.MapExpr) value {
 	}
 	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), syms: key.syms}
 	for i := range x.v.tupleArity(m.Name) {
-		v.elems = append(v.elems, value{e: x.v.z.Select(x.mapArray(elemMap(m.Name, i)), key.e), syms: key.syms})
+		el := value{e: x.v.z.Select(x.mapArray(elemMap(m.Name, i)), key.e), syms: key.syms}
+		if exact {
+			el.fromMap, el.fromKey, el.fromElem = m.Name, key.e, i+1
+		}
+		v.elems = append(v.elems, el)
 	}
 	if exact {
 		v.fromMap, v.fromKey = m.Name, key.e
@@ -715,7 +754,9 @@ func (x *exec) hasKey(e *syntax.CallExpr) (value, bool) {
 		return value{}, false
 	}
 	x.mapArray(m.Name)
-	return x.truth(x.v.z.Select(x.present[m.Name], key.e)), true
+	v := x.truth(x.v.z.Select(x.present[m.Name], key.e))
+	v.syms = key.syms
+	return v, true
 }
 
 // deleteCall models delete(@m[k]) and delete(@m, k): the key reads as zero.

@@ -25,19 +25,25 @@ type value struct {
 	// clock is set for a read of a monotonic clock (nsecs, elapsed).
 	clock bool
 	// fromMap and fromKey say which element a value was read from, for
-	// clock deltas.
-	fromMap string
-	fromKey z3.Expr
-	syms    []*symbol
+	// clock deltas; fromElem is 1 + the tuple element it is, or 0.
+	fromMap  string
+	fromKey  z3.Expr
+	fromElem int
+	// host is set while the value is exactly a kernel struct member whose
+	// BTF type says host byte order (skc_num, skc_hash): swapping it or
+	// reading it as an address is a mistake.
+	host *netField
+	syms []*symbol
 	// elems are a tuple's element values; nil for other values.
 	elems []value
 }
 
-// netField is a network-order field read.
+// netField is a field read whose byte order its type says.
 type netField struct {
-	raw  z3.Expr // the field as stored, bits wide
-	bits uint
-	name string
+	raw   z3.Expr // the field as stored, bits wide
+	bits  uint
+	name  string
+	ctype string // the C type, for messages
 }
 
 // exec executes one probe.
@@ -46,6 +52,7 @@ type exec struct {
 	probe        *sema.Probe
 	checks       bool // record obligations (false when replaying an entry probe)
 	pc           z3.Expr
+	bodyPC       z3.Expr // the path condition where the body begins: the predicate held
 	assumptions  []z3.Expr
 	vars         map[*sema.Var]value
 	varsByName   map[string]value
@@ -140,6 +147,7 @@ func (x *exec) run() {
 		c := x.condition(d.Predicate)
 		x.pc = x.v.z.And(x.pc, c)
 	}
+	x.bodyPC = x.pc
 	x.block(d.Body.Stmts)
 	x.flushAnnotations(int(d.Body.Rbrace) + 1)
 }

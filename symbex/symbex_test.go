@@ -79,8 +79,15 @@ func TestChecks(t *testing.T) {
 		{"unsigned below zero, explained", "tracepoint:syscalls:sys_enter_read /args.count < 0/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "unsigned"},
 		{"narrow field out of range", "tracepoint:sock:inet_sock_set_state /args.sport == 70000/ { @ = count(); }", symbex.CodeDeadCondition, symbex.Refuted, "16-bit"},
 		{"tid and pid keys mixed", "kprobe:vfs_read { @last[tid] = arg1; }\nkprobe:vfs_write { printf(\"%d\\n\", @last[pid]); }", symbex.CodeIDMix, symbex.Refuted, "tid != pid"},
+		{"ntop of a host-order member", sock + "\tprintf(\"%s\\n\", ntop($sk->__sk_common.skc_hash));\n}", symbex.CodeByteOrder, symbex.Refuted, "ntop() prints 1.0.0.10"},
+		{"bswap of a host-order member", sock + "\tprintf(\"%d\\n\", bswap($sk->__sk_common.skc_num));\n}", symbex.CodeByteOrder, symbex.Refuted, "bswap() gives 20480"},
+		{"port as the second key", sock + "\t@c[comm, $sk->__sk_common.skc_dport] = count();\n}", symbex.CodeByteOrder, symbex.Refuted, "map key"},
+		{"another probe's start unguarded", "tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { @us = hist((nsecs - @w[args.next_pid]) / 1000); delete(@w, args.next_pid); }", symbex.CodeClockWrap, symbex.Refuted, "guard the probe with /@w[args.next_pid]/"},
+		{"a tuple's start unguarded", "tracepoint:syscalls:sys_enter_fsync { @s[tid] = (nsecs, args.fd); }\ntracepoint:syscalls:sys_exit_fsync { $e = @s[tid]; @ns = hist(nsecs - $e.0); delete(@s, tid); }", symbex.CodeClockWrap, symbex.Refuted, "/has_key(@s, tid)/"},
+		{"positional count below zero", "BEGIN { if ($# < 0) { printf(\"usage\\n\"); } }", symbex.CodeDeadCondition, symbex.Refuted, "counts the positional parameters"},
 		{"annotation names nothing", "kprobe:vfs_read {\n//@ assert AF_INET6 == 10\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "AF_INET6 is no builtin"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
+		{"reached without whenever", "kprobe:vfs_read {\n//@ reached pid == 1\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "reached whenever EXPR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +125,16 @@ func TestNoClaim(t *testing.T) {
 		"tracepoint:io_uring:io_uring_complete /args.res < 0/ { @ = count(); }",
 		// A count that is 0 until something happened is a fine divisor.
 		"kprobe:vfs_read { @n = count(); }\ninterval:s:1 { @rate = @total / 1; }\nkprobe:vfs_write { @total = arg2 / (@n == 0 ? 1 : 2); }",
+		// Addresses and ports of network order, given to ntop() and bswap().
+		sock + "\tprintf(\"%s %d\\n\", ntop($sk->__sk_common.skc_daddr), bswap($sk->__sk_common.skc_dport));\n}",
+		// A tracepoint's u16 says nothing of byte order: no claim.
+		"tracepoint:sock:inet_sock_set_state { printf(\"%d\\n\", bswap(args.sport)); }",
+		// Another probe's start, guarded by the predicate, a ternary or &&.
+		"tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch /@w[args.next_pid]/ { @us = hist((nsecs - @w[args.next_pid]) / 1000); delete(@w, args.next_pid); }",
+		"tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { $s = @w[args.next_pid]; @us = hist($s ? nsecs - $s : 0); delete(@w, args.next_pid); }",
+		"tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { if (@w[args.next_pid] && nsecs - @w[args.next_pid] > 1000) { @slow = count(); } delete(@w, args.next_pid); }",
+		// A start stored in BEGIN exists in every later probe.
+		"BEGIN { @t0 = nsecs; }\ninterval:s:1 { printf(\"%d\\n\", nsecs - @t0); }\nEND { delete(@t0); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
 		"tracepoint:block:block_io_start { @s[args.sector] = nsecs; }\ntracepoint:block:block_io_done { @ns = hist(nsecs - @s[args.sector + 1]); }",
 	} {
@@ -175,6 +192,11 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"strncmp of a variable", "tracepoint:syscalls:sys_enter_execve {\n\t$c = comm;\n\tif (strncmp($c, \"sudo\", 4) == 0) {\n//@ assert strncmp($c, \"sudo\", 4) == 0\n\t\t@b = count();\n\t}\n}", symbex.Proved},
 		{"an indexed read twice", "tracepoint:syscalls:sys_enter_execve {\n\t$x = 0;\n\tif (args.argv[1] == 5) { $x = 1; }\n\tif ($x) {\n//@ assert args.argv[1] == 5\n\t\t@ = count();\n\t}\n}", symbex.Proved},
 		{"a positional parameter", "kprobe:vfs_read /pid == $1/ {\n//@ assert pid == $1\n\t@ = count();\n}", symbex.Proved},
+		{"reached under the threshold it names", slowReads("10"), symbex.Proved},
+		{"a threshold too high is not reached", slowReads("10000"), symbex.Refuted},
+		{"a threshold too low is reached", slowReads("0"), symbex.Proved},
+		{"reached in the branch of another condition", "kprobe:vfs_read {\n\tif (arg2 > 4096) {\n//@ reached whenever arg2 > 4096 && pid == 1\n\t\t@big = count();\n\t}\n}", symbex.Proved},
+		{"not reached in the else branch", "kprobe:vfs_read {\n\tif (arg2 > 4096) {\n\t\t@big = count();\n\t} else {\n//@ reached whenever arg2 > 100\n\t\t@small = count();\n\t}\n}", symbex.Refuted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,4 +206,10 @@ func TestAnnotationSemantics(t *testing.T) {
 			}
 		})
 	}
+}
+
+// slowReads reports reads slower than limit ms; its annotation says every
+// read over 10 ms is reported.
+func slowReads(limit string) string {
+	return "kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/ {\n\t$ms = (nsecs - @s[tid]) / 1000000;\n\tif ($ms > " + limit + ") {\n//@ reached whenever $ms > 10\n\t\tprintf(\"%d\\n\", $ms);\n\t}\n\tdelete(@s[tid]);\n}"
 }

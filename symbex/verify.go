@@ -153,6 +153,7 @@ type verifier struct {
 	constants        map[string]uint64     // #define'd integers and the kernel's enum constants, by name
 	positional       map[string]value      // $1, $2, ...: one value for the whole run
 	tuples           map[string]int        // maps holding tuples: their size
+	starts           *startMaps            // how the file stores its maps, for start times
 }
 
 // constant is the value of a name the file #defines as an integer, or of
@@ -215,8 +216,12 @@ func (v *verifier) param(raw string) value {
 	if p, ok := v.positional[raw]; ok {
 		return p
 	}
-	e := v.z.Fresh(raw, v.z.BVSort(64))
-	p := value{e: e, syms: []*symbol{{name: raw, expr: e, bits: 64}}}
+	bits := uint(64)
+	if raw == "$#" {
+		bits = 16 // a count: never negative, and no command line holds 65536 words
+	}
+	e := v.z.Fresh(raw, v.z.BVSort(bits))
+	p := value{e: widen(e, bits, false), syms: []*symbol{{name: raw, expr: e, bits: bits}}}
 	v.positional[raw] = p
 	return p
 }

@@ -25,12 +25,13 @@ Task the program must do: %s
 Add annotations as comment lines inside the probe bodies, each on its own line where it must hold:
   //@ assume EXPR   a fact the hooked function's contract guarantees on entry
   //@ assert EXPR   what must hold for the program to do the task: about the values it prints, uses as map keys or compares (put it just before that statement)
+  //@ reached whenever EXPR   inside an if, just before what reports an event: every event where EXPR holds must get there (a threshold the task names, such as $ms > 10 for "slower than 10 ms")
 EXPR is a bpftrace expression over the probe's scratch variables ($x), map elements (@m[key]), builtins, args fields and the hooked function's parameter names.
 Answer with the whole program in one ` + "```bpftrace" + ` block, unchanged except for the added annotation lines.
 
 ` + "```bpftrace\n%s\n```"
 
-var annotationLine = regexp.MustCompile(`(?m)^[ \t]*//@[ \t]*(assume|assert)[ \t]+(.+?)[ \t]*$`)
+var annotationLine = regexp.MustCompile(`(?m)^[ \t]*//@[ \t]*(assume|assert|reached whenever)[ \t]+(.+?)[ \t]*$`)
 
 // comprehend returns program with the model's annotations that survived
 // the checks, or program itself when none did or the model failed.
@@ -45,7 +46,7 @@ func (s *session) comprehend(ctx context.Context, program string) string {
 		return program // an answer that changes the program is not an annotation
 	}
 	kept := s.keepMeaningful(ctx, annotated)
-	if !strings.Contains(kept, "//@ assert") {
+	if !strings.Contains(kept, "//@ assert") && !strings.Contains(kept, "//@ reached") {
 		return program
 	}
 	return kept
@@ -96,24 +97,51 @@ func codeOf(program string) string {
 	return b.String()
 }
 
-// keepMeaningful drops the asserts that prove nothing about the program:
-// those naming nothing the program computes, and those that hold at the
-// hook with an empty body (implied by true or by the contract alone).
+// keepMeaningful drops the annotations that prove nothing about the
+// program: asserts naming nothing the program computes or holding at the
+// hook with an empty body (implied by true or by the contract alone), and
+// reached-whenever lines outside every branch, which every execution
+// reaches.
 func (s *session) keepMeaningful(ctx context.Context, annotated string) string {
 	f := source.NewFile("annotated.bt", []byte(annotated))
 	ast, _ := syntax.Parse(f)
 	var out []string
+	offset := 0
 	for _, line := range strings.Split(annotated, "\n") {
+		at := offset
+		offset += len(line) + 1
 		m := annotationLine.FindStringSubmatch(line)
-		if m == nil || m[1] != "assert" {
-			out = append(out, line)
+		switch {
+		case m == nil || m[1] == "assume":
+		case !names(m[2], annotated):
+			continue
+		case m[1] == "assert" && s.holdsAnyway(ctx, ast, f, line, m[2]):
+			continue
+		case m[1] == "reached whenever" && !inBranch(ast, at):
 			continue
 		}
-		if names(m[2], annotated) && !s.holdsAnyway(ctx, ast, f, line, m[2]) {
-			out = append(out, line)
-		}
+		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// inBranch reports whether offset lies inside a block that only some
+// executions run: an if's or a loop's, not a probe's body.
+func inBranch(ast *syntax.File, offset int) bool {
+	bodies := map[*syntax.Block]bool{}
+	for _, d := range ast.Decls {
+		if p, ok := d.(*syntax.Probe); ok {
+			bodies[p.Body] = true
+		}
+	}
+	found := false
+	syntax.InspectFile(ast, func(n syntax.Node) bool {
+		if b, ok := n.(*syntax.Block); ok && !bodies[b] && int(b.Lbrace) < offset && offset < int(b.Rbrace) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // names reports whether an assertion mentions a scratch variable, a map or

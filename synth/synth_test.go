@@ -158,6 +158,28 @@ func TestComprehension(t *testing.T) {
 	}
 }
 
+// TestComprehensionReached: a reached-whenever line inside the branch
+// that reports is kept and proved; one at the top of the body, which
+// every execution reaches, says nothing and is dropped.
+func TestComprehensionReached(t *testing.T) {
+	slow := func(annotations ...string) string {
+		return "```bpftrace\nkprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/\n{\n\t$ms = (nsecs - @s[tid]) / 1000000;\n" +
+			annotations[0] + "\tif ($ms > 10) {\n" + annotations[1] + "\t\tprintf(\"%d %d\\n\", pid, $ms);\n\t}\n\tdelete(@s[tid]);\n}\n```"
+	}
+	program := slow("", "")
+	annotated := slow("\t//@ reached whenever $ms > 5\n", "\t\t//@ reached whenever $ms > 10\n")
+	srv := llmtest.NewServer(t, llmtest.Step{Reply: program}, llmtest.Step{Reply: annotated})
+	cfg := config(t, srv)
+	cfg.NoComprehension = false
+	res, err := synth.Synthesize(context.Background(), synth.Request{Prompt: "print vfs_read calls slower than 10 ms with their pid"}, cfg)
+	if err != nil || !res.Verified {
+		t.Fatalf("err %v, result %+v", err, res)
+	}
+	if strings.Join(res.Annotations, ";") != "//@ reached whenever $ms > 10" {
+		t.Errorf("annotations = %q, want only the one inside the branch", res.Annotations)
+	}
+}
+
 // TestComprehensionMayNotChangeTheProgram: an answer that edits code is
 // not an annotation and is ignored.
 func TestComprehensionMayNotChangeTheProgram(t *testing.T) {

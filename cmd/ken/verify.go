@@ -21,7 +21,7 @@ Verify runs the symbolic verifier on each bpftrace FILE and prints every
 proof obligation with its verdict: proved, counterexample (with concrete
 values) or unknown (the solver's time ran out). Obligations come from the
 built-in checks (byte order, dead conditions, timestamp deltas) and from
-//@ assume and //@ assert comments. The exit status is 0 when nothing is
+//@ assume, //@ assert and //@ reached whenever comments. The exit status is 0 when nothing is
 refuted, 1 when something is or a file has errors, 2 for usage errors.
 
 `)
