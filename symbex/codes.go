@@ -2,7 +2,7 @@ package symbex
 
 // Stable diagnostic codes of the symbolic stage.
 const (
-	CodeByteOrder     = "ken/byte-order"        // a network-order value printed, keyed or compared as host order
+	CodeByteOrder     = "ken/byte-order"        // a network-order value printed, keyed or compared as host order; a host-order one swapped
 	CodeDeadCondition = "ken/dead-condition"    // a condition that can never be true (or never false)
 	CodeClockWrap     = "ken/clock-wrap"        // a timestamp delta that can wrap: the start may come from another thread
 	CodeAssert        = "ken/assert"            // an //@ assert that can fail
@@ -11,6 +11,7 @@ const (
 	CodeEntryMissing  = "ken/entry-missing"     // a return probe prints what its entry stored, though the entry may not have run
 	CodeDivByZero     = "ken/division-by-zero"  // a divisor that is 0 wherever the division runs
 	CodeIDMix         = "ken/tid-pid-mix"       // a map keyed by tid in one place and by pid in another
+	CodeNullDeref     = "ken/null-deref"        // a member read through a pointer the contract says may be NULL, untested
 	CodeAnnotation    = "ken/annotation"        // an //@ annotation that does not parse
 	CodeUnknown       = "ken/verify-unknown"    // the solver gave up on an obligation
 )

@@ -29,6 +29,12 @@ func (x *exec) assumeContract() {
 	}
 	params := x.paramPositions(f.Name)
 	x.hookParams = params
+	x.nullable, x.nullReported = map[string]string{}, map[string]bool{}
+	for _, p := range f.Params {
+		if arg, ok := params[p.Name]; ok && p.Nullable {
+			x.nullable[arg] = p.Name
+		}
+	}
 	for _, pre := range f.Pre {
 		expr, err := contracts.ParseCondition(pre)
 		if err != nil || !mentionsOnly(expr, params) {
@@ -42,6 +48,42 @@ func (x *exec) assumeContract() {
 		x.assumptions = append(x.assumptions, c)
 		x.contract = append(x.contract, pre)
 	}
+}
+
+// checkNullBase reports a member read through a parameter the hooked
+// function's contract says may be NULL (ip_output's sk, for a forwarded
+// packet), when nothing on the path tests it: bpftrace's read of NULL
+// fails quietly and gives 0, which the program then reports as data.
+func (x *exec) checkNullBase(e *syntax.FieldExpr) {
+	if !x.checks || !e.Arrow || len(x.nullable) == 0 || !plainBase(e.X) {
+		return
+	}
+	base := x.eval(e.X)
+	if base.nullable == "" || x.nullReported[base.nullable] {
+		return
+	}
+	if !x.satisfiable(base.e.Eq(x.v.z.BVVal(0, 64))) {
+		return
+	}
+	x.nullReported[base.nullable] = true
+	f := x.hookedFunction()
+	x.add(Obligation{Code: CodeNullDeref, Span: span(e), Verdict: Refuted,
+		Claim: fmt.Sprintf("%s is not NULL where it is followed", base.nullable),
+		Counterexample: fmt.Sprintf("%s's contract says %s may be NULL, and nothing on this path tests it: then %s reads 0 (bpftrace's read fails quietly); test %s != 0 first",
+			f.Name, base.nullable, literalText(x, e), literalText(x, e.X)),
+	})
+}
+
+// plainBase reports a base whose evaluation has no effects and no checks
+// of its own: a variable, an argument, or a cast of one.
+func plainBase(e syntax.Expr) bool {
+	switch e := unparen(e).(type) {
+	case *syntax.Variable, *syntax.Ident:
+		return true
+	case *syntax.CastExpr:
+		return plainBase(e.X)
+	}
+	return false
 }
 
 // hookedFunction is the contract of the function an entry probe with one

@@ -193,6 +193,7 @@ func (x *exec) builtin(name string) value {
 	}
 	b := x.fresh(name, bits)
 	b.clock = name == "nsecs" || name == "elapsed"
+	b.nullable = x.nullable[name]
 	if b.clock {
 		// A clock read is never 0: the kernel has been up for a while.
 		x.assumptions = append(x.assumptions, b.e.NE(x.v.z.BVVal(0, 64)))
@@ -219,6 +220,7 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	if readsMap(e.X) {
 		x.eval(e.X) // for the checks of the element read (@m[k].field)
 	}
+	x.checkNullBase(e)
 	path := x.fieldKey(e)
 	if val, ok := x.fields[path]; ok {
 		return val

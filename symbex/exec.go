@@ -33,7 +33,10 @@ type value struct {
 	// BTF type says host byte order (skc_num, skc_hash): swapping it or
 	// reading it as an address is a mistake.
 	host *netField
-	syms []*symbol
+	// nullable names the hooked function's parameter the value is, when
+	// its contract says the pointer may be NULL.
+	nullable string
+	syms     []*symbol
 	// elems are a tuple's element values; nil for other values.
 	elems []value
 }
@@ -74,6 +77,8 @@ type exec struct {
 	params       map[string]string // while evaluating a contract: parameter name to argN
 	contract     []string          // the contract conditions assumed for this probe
 	hookParams   map[string]string // the hooked function's parameter names, for annotations
+	nullable     map[string]string // argN of a parameter that may be NULL, to its name
+	nullReported map[string]bool   // nullable parameters already reported in this probe
 }
 
 func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {

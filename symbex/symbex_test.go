@@ -84,6 +84,7 @@ func TestChecks(t *testing.T) {
 		{"port as the second key", sock + "\t@c[comm, $sk->__sk_common.skc_dport] = count();\n}", symbex.CodeByteOrder, symbex.Refuted, "map key"},
 		{"another probe's start unguarded", "tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { @us = hist((nsecs - @w[args.next_pid]) / 1000); delete(@w, args.next_pid); }", symbex.CodeClockWrap, symbex.Refuted, "guard the probe with /@w[args.next_pid]/"},
 		{"a tuple's start unguarded", "tracepoint:syscalls:sys_enter_fsync { @s[tid] = (nsecs, args.fd); }\ntracepoint:syscalls:sys_exit_fsync { $e = @s[tid]; @ns = hist(nsecs - $e.0); delete(@s, tid); }", symbex.CodeClockWrap, symbex.Refuted, "/has_key(@s, tid)/"},
+		{"a parameter that may be NULL followed", "kprobe:ip_output {\n\t$sk = (struct sock *)arg1;\n\tprintf(\"%d\\n\", $sk->sk_mark);\n}", symbex.CodeNullDeref, symbex.Refuted, "ip_output's contract says sk may be NULL"},
 		{"positional count below zero", "BEGIN { if ($# < 0) { printf(\"usage\\n\"); } }", symbex.CodeDeadCondition, symbex.Refuted, "counts the positional parameters"},
 		{"annotation names nothing", "kprobe:vfs_read {\n//@ assert AF_INET6 == 10\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "AF_INET6 is no builtin"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
@@ -133,6 +134,9 @@ func TestNoClaim(t *testing.T) {
 		"tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch /@w[args.next_pid]/ { @us = hist((nsecs - @w[args.next_pid]) / 1000); delete(@w, args.next_pid); }",
 		"tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { $s = @w[args.next_pid]; @us = hist($s ? nsecs - $s : 0); delete(@w, args.next_pid); }",
 		"tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { if (@w[args.next_pid] && nsecs - @w[args.next_pid] > 1000) { @slow = count(); } delete(@w, args.next_pid); }",
+		// A parameter that may be NULL, tested before it is followed.
+		"kprobe:ip_output {\n\t$sk = (struct sock *)arg1;\n\tif ($sk != 0) { printf(\"%d\\n\", $sk->sk_mark); }\n}",
+		"kprobe:ip_output /arg1/ { printf(\"%d\\n\", ((struct sock *)arg1)->sk_mark); }",
 		// A start stored in BEGIN exists in every later probe.
 		"BEGIN { @t0 = nsecs; }\ninterval:s:1 { printf(\"%d\\n\", nsecs - @t0); }\nEND { delete(@t0); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
