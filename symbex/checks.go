@@ -33,6 +33,7 @@ func swapBytes(v uint64, n uint) uint64 {
 // to host order; refuted when it is the raw network-order field; no claim
 // for other values derived from the field.
 func (x *exec) byteOrder(at syntax.Node, v value, use string) {
+	x.checkHandSwapped(at, v, use)
 	n := v.net
 	if n == nil || n.bits%8 != 0 || n.bits < 16 {
 		return
@@ -62,7 +63,7 @@ func (x *exec) byteOrder(at syntax.Node, v value, use string) {
 // never for host-order ones such as skc_hash.
 func (x *exec) checkAddressOrder(at syntax.Expr, v value) {
 	h := v.host
-	if !x.checks || h == nil || h.bits != 32 {
+	if !x.checks || h == nil || h.bits != 32 || !x.isMember(v) {
 		return
 	}
 	const host = 0x0a000001 // 10.0.0.1
@@ -83,7 +84,7 @@ func dottedQuad(v uint32) string {
 // (bswap(skc_num), where skc_dport was meant to be swapped).
 func (x *exec) checkSwappedOrder(at syntax.Expr, v value) {
 	h := v.host
-	if !x.checks || h == nil || h.bits > 32 {
+	if !x.checks || h == nil || h.bits > 32 || !x.isMember(v) {
 		return
 	}
 	example := exampleHost(h.bits)
@@ -91,6 +92,32 @@ func (x *exec) checkSwappedOrder(at syntax.Expr, v value) {
 		Claim: "the value bswap() swaps is in network byte order",
 		Counterexample: fmt.Sprintf("%s is a host-order %s (network-order members are __be16 or __be32): when %s = %d, bswap() gives %d; use it as it is",
 			h.name, h.ctype, h.name, example, swapBytes(example, h.bits)),
+	})
+}
+
+// isMember reports whether v is its host-order member as read, not a
+// value computed from it.
+func (x *exec) isMember(v value) bool {
+	verdict, _ := x.check(v.e.Eq(v.host.read))
+	return verdict == Proved
+}
+
+// checkHandSwapped reports a host-order member whose bytes were swapped
+// by hand, (p >> 8) | ((p << 8) & 0xff00), where the network-order member
+// next to it was meant (skc_num for skc_dport).
+func (x *exec) checkHandSwapped(at syntax.Node, v value, use string) {
+	h := v.host
+	if !x.checks || h == nil || h.bits%8 != 0 || h.bits > 32 {
+		return
+	}
+	if verdict, _ := x.check(v.e.Eq(widen(byteSwap(h.raw, h.bits), h.bits, false))); verdict != Proved {
+		return
+	}
+	example := exampleHost(h.bits)
+	x.add(Obligation{Code: CodeByteOrder, Span: span(at), Verdict: Refuted,
+		Claim: fmt.Sprintf("the value %s is in host byte order", use),
+		Counterexample: fmt.Sprintf("it is %s with its bytes swapped, and %s is a host-order %s already (network-order members are __be16 or __be32): when %s = %d, the value %s is %d",
+			h.name, h.name, h.ctype, h.name, example, use, swapBytes(example, h.bits)),
 	})
 }
 

@@ -235,7 +235,7 @@ func (x *exec) field(e *syntax.FieldExpr) value {
 	}
 	val := x.memoryValue(name, t)
 	if fromBTF(x.typeOf(e.X)) && t != nil && t.Kind == sema.Int && !t.NetworkOrder() && t.Bits >= 16 && !t.Enum {
-		val.host = &netField{raw: val.syms[0].expr, bits: uint(t.Bits), name: name, ctype: cmp.Or(t.Name, t.String())}
+		val.host = &netField{raw: val.syms[0].expr, read: val.e, bits: uint(t.Bits), name: name, ctype: cmp.Or(t.Name, t.String())}
 	}
 	x.fields[path] = val
 	return val
@@ -375,10 +375,10 @@ func (x *exec) unary(e *syntax.UnaryExpr) value {
 	switch e.Op {
 	case syntax.Minus:
 		v := x.eval(e.X)
-		return value{e: v.e.Neg(), syms: v.syms, net: v.net}
+		return value{e: v.e.Neg(), syms: v.syms, net: v.net, host: v.host}
 	case syntax.Tilde:
 		v := x.eval(e.X)
-		return value{e: v.e.Not(), syms: v.syms, net: v.net}
+		return value{e: v.e.Not(), syms: v.syms, net: v.net, host: v.host}
 	case syntax.Bang:
 		v := x.eval(e.X)
 		return x.truth(v.e.Eq(z.BVVal(0, 64)))
@@ -412,7 +412,7 @@ func (x *exec) ternary(e *syntax.TernaryExpr) value {
 		then = x.underCondition(c, func() value { return x.eval(e.Then) })
 	}
 	els := x.underCondition(x.v.z.Not(c), func() value { return x.eval(e.Else) })
-	return value{e: x.v.z.Ite(c, then.e, els.e), syms: append(then.syms, els.syms...), net: derivedNet(then, els)}
+	return value{e: x.v.z.Ite(c, then.e, els.e), syms: append(then.syms, els.syms...), net: derivedNet(then, els), host: derivedHost(then, els)}
 }
 
 // signedOp reports whether sema typed the operation as signed.
@@ -484,7 +484,7 @@ func (x *exec) arith(op syntax.Token, a, b value, ex, ey syntax.Expr) value {
 	z := x.v.z
 	signed := x.signedOp(ex) && x.signedOp(ey)
 	zero := z.BVVal(0, 64)
-	out := value{syms: append(append([]*symbol{}, a.syms...), b.syms...), net: derivedNet(a, b)}
+	out := value{syms: append(append([]*symbol{}, a.syms...), b.syms...), net: derivedNet(a, b), host: derivedHost(a, b)}
 	switch op {
 	case syntax.Plus:
 		out.e = a.e.Add(b.e)
@@ -513,6 +513,16 @@ func (x *exec) arith(op syntax.Token, a, b value, ex, ey syntax.Expr) value {
 		return x.fresh("value", 64)
 	}
 	return out
+}
+
+// derivedHost is the host-order member a value computed from a and b
+// derives from, if any: the checks then decide by its value whether it is
+// the member itself or the member with its bytes swapped.
+func derivedHost(a, b value) *netField {
+	if a.host != nil {
+		return a.host
+	}
+	return b.host
 }
 
 // derivedNet is the network-order field a value computed from a and b

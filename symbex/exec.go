@@ -29,9 +29,9 @@ type value struct {
 	fromMap  string
 	fromKey  z3.Expr
 	fromElem int
-	// host is set while the value is exactly a kernel struct member whose
-	// BTF type says host byte order (skc_num, skc_hash): swapping it or
-	// reading it as an address is a mistake.
+	// host is set while the value derives from a kernel struct member
+	// whose BTF type says host byte order (skc_num, skc_hash): swapping it
+	// or reading it as an address is a mistake.
 	host *netField
 	// nullable names the hooked function's parameter the value is, when
 	// its contract says the pointer may be NULL.
@@ -44,6 +44,7 @@ type value struct {
 // netField is a field read whose byte order its type says.
 type netField struct {
 	raw   z3.Expr // the field as stored, bits wide
+	read  z3.Expr // the field as read, 64 bits wide (host-order members)
 	bits  uint
 	name  string
 	ctype string // the C type, for messages
@@ -303,7 +304,7 @@ func (x *exec) merge(c z3.Expr, then state) {
 			// what is keyed by it (fields read through it) stays the same.
 			return tv
 		}
-		out := value{e: z.Ite(c, tv.e, ev.e), syms: append(append([]*symbol{}, tv.syms...), ev.syms...), net: derivedNet(tv, ev)}
+		out := value{e: z.Ite(c, tv.e, ev.e), syms: append(append([]*symbol{}, tv.syms...), ev.syms...), net: derivedNet(tv, ev), host: derivedHost(tv, ev)}
 		if len(tv.elems) == len(ev.elems) {
 			for i := range tv.elems {
 				out.elems = append(out.elems, join(tv.elems[i], ev.elems[i]))

@@ -81,6 +81,7 @@ func TestChecks(t *testing.T) {
 		{"tid and pid keys mixed", "kprobe:vfs_read { @last[tid] = arg1; }\nkprobe:vfs_write { printf(\"%d\\n\", @last[pid]); }", symbex.CodeIDMix, symbex.Refuted, "tid != pid"},
 		{"ntop of a host-order member", sock + "\tprintf(\"%s\\n\", ntop($sk->__sk_common.skc_hash));\n}", symbex.CodeByteOrder, symbex.Refuted, "ntop() prints 1.0.0.10"},
 		{"bswap of a host-order member", sock + "\tprintf(\"%d\\n\", bswap($sk->__sk_common.skc_num));\n}", symbex.CodeByteOrder, symbex.Refuted, "bswap() gives 20480"},
+		{"host-order port swapped by hand", sock + "\t$p = $sk->__sk_common.skc_num;\n\tprintf(\"%d\\n\", ($p >> 8) | (($p << 8) & 0xff00));\n}", symbex.CodeByteOrder, symbex.Refuted, "skc_num with its bytes swapped"},
 		{"port as the second key", sock + "\t@c[comm, $sk->__sk_common.skc_dport] = count();\n}", symbex.CodeByteOrder, symbex.Refuted, "map key"},
 		{"another probe's start unguarded", "tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { @us = hist((nsecs - @w[args.next_pid]) / 1000); delete(@w, args.next_pid); }", symbex.CodeClockWrap, symbex.Refuted, "guard the probe with /@w[args.next_pid]/"},
 		{"a tuple's start unguarded", "tracepoint:syscalls:sys_enter_fsync { @s[tid] = (nsecs, args.fd); }\ntracepoint:syscalls:sys_exit_fsync { $e = @s[tid]; @ns = hist(nsecs - $e.0); delete(@s, tid); }", symbex.CodeClockWrap, symbex.Refuted, "/has_key(@s, tid)/"},
@@ -128,6 +129,8 @@ func TestNoClaim(t *testing.T) {
 		"kprobe:vfs_read { @n = count(); }\ninterval:s:1 { @rate = @total / 1; }\nkprobe:vfs_write { @total = arg2 / (@n == 0 ? 1 : 2); }",
 		// Addresses and ports of network order, given to ntop() and bswap().
 		sock + "\tprintf(\"%s %d\\n\", ntop($sk->__sk_common.skc_daddr), bswap($sk->__sk_common.skc_dport));\n}",
+		// Host-order members used as they are, or masked.
+		sock + "\t$p = $sk->__sk_common.skc_num;\n\tprintf(\"%d %d %d\\n\", $p, $p & 0xff, $sk->__sk_common.skc_hash >> 4);\n}",
 		// A tracepoint's u16 says nothing of byte order: no claim.
 		"tracepoint:sock:inet_sock_set_state { printf(\"%d\\n\", bswap(args.sport)); }",
 		// Another probe's start, guarded by the predicate, a ternary or &&.
