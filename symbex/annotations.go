@@ -229,6 +229,8 @@ func (x *exec) unknownName(e syntax.Expr) (string, bool) {
 			// The member name after . or -> is no value: only the base is.
 			unknown, _ = x.unknownName(n.X)
 			return false
+		case *syntax.SizeofExpr, *syntax.OffsetofExpr:
+			return false // they name types and members, not values
 		case *syntax.CallExpr:
 			// So is a function's name: only its arguments are.
 			for _, a := range n.Args {

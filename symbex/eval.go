@@ -42,12 +42,19 @@ func (x *exec) eval(e syntax.Expr) value {
 		return x.cast(e)
 	case *syntax.UnaryExpr:
 		return x.unary(e)
+	case *syntax.PostfixExpr:
+		old, _ := x.increment(e.X, e.Op)
+		return old
 	case *syntax.BinaryExpr:
 		return x.binary(e)
 	case *syntax.TernaryExpr:
 		return x.ternary(e)
 	case *syntax.CallExpr:
 		return x.call(e)
+	case *syntax.SizeofExpr, *syntax.OffsetofExpr:
+		// A size or an offset is a constant of the program: one value per
+		// text (the type and member named), as the text says what is measured.
+		return x.memo("size "+literalText(x, e), "sizeof")
 	case *syntax.IfExpr:
 		x.ifStmt(e)
 	default:
@@ -383,15 +390,18 @@ func (x *exec) unary(e *syntax.UnaryExpr) value {
 		v := x.eval(e.X)
 		return x.truth(v.e.Eq(z.BVVal(0, 64)))
 	case syntax.Inc, syntax.Dec:
-		return x.increment(e.X, e.Op)
+		_, next := x.increment(e.X, e.Op)
+		return next
 	}
 	return x.fresh("value", 64)
 }
 
-func (x *exec) increment(target syntax.Expr, op syntax.Token) value {
-	old := x.eval(target)
+// increment runs ++ or -- on a variable or map element and returns the
+// old and the new value: x++ is the old one, ++x the new.
+func (x *exec) increment(target syntax.Expr, op syntax.Token) (old, next value) {
+	old = x.eval(target)
 	one := x.v.z.BVVal(1, 64)
-	next := value{e: old.e.Add(one), syms: old.syms}
+	next = value{e: old.e.Add(one), syms: old.syms}
 	if op == syntax.Dec {
 		next.e = old.e.Sub(one)
 	}
@@ -401,7 +411,7 @@ func (x *exec) increment(target syntax.Expr, op syntax.Token) value {
 	case *syntax.MapExpr:
 		x.writeMap(t, next)
 	}
-	return old
+	return old, next
 }
 
 func (x *exec) ternary(e *syntax.TernaryExpr) value {
@@ -583,6 +593,7 @@ var pureCalls = map[string]bool{
 	"str": true, "strncmp": true, "strcontains": true, "ntop": true, "pton": true, "buf": true,
 	"ksym": true, "usym": true, "kaddr": true, "uaddr": true, "cgroupid": true, "sizeof": true,
 	"offsetof": true, "strlen": true, "kstack": true, "ustack": true, "path": true, "macaddr": true,
+	"reg": true,
 }
 
 // memo is one unknown per key within the probe.
@@ -622,30 +633,56 @@ func byteSwap(e z3.Expr, bits uint) z3.Expr {
 // claims that keys differ are not made. ok is false for accesses ken does
 // not model (a key count that differs from the map's).
 func (x *exec) mapKey(m *syntax.MapExpr) (key value, exact, ok bool) {
-	if len(m.Keys) != x.v.keyArity(m.Name) {
-		for _, k := range m.Keys {
-			x.eval(k)
-		}
+	parts, exact := x.keyParts(m)
+	if len(parts) != x.v.keyArity(m.Name) {
 		return value{}, false, false
 	}
-	if len(m.Keys) == 0 {
+	if len(parts) == 0 {
 		return value{e: x.v.z.BVVal(0, 64)}, true, true
 	}
-	exact = true
-	for i, k := range m.Keys {
-		v := x.eval(k)
-		x.byteOrder(k, v, "used as a map key")
-		// Annotation expressions have no sema types: their keys are integers.
-		if t := x.typeOf(k); t != nil && t.Kind != sema.Int && t.Kind != sema.Pointer {
-			exact = false
-		}
-		if i == 0 {
-			key = v
-			continue
-		}
+	key = parts[0]
+	for _, v := range parts[1:] {
 		key = value{e: key.e.Concat(v.e), syms: append(append([]*symbol{}, key.syms...), v.syms...)}
 	}
 	return key, exact, true
+}
+
+// keyParts evaluates a map access's keys, one value per key: the
+// elements of a tuple held in a variable count one each, as @m[$t] with
+// $t = (a, b) is the element @m[a, b]. exact is false when a key is a
+// string, a stack or a tuple of those, which ken cannot compare.
+func (x *exec) keyParts(m *syntax.MapExpr) (parts []value, exact bool) {
+	exact = true
+	for _, k := range m.Keys {
+		v := x.eval(k)
+		x.byteOrder(k, v, "used as a map key")
+		t := x.typeOf(k)
+		// Annotation expressions have no sema types: their keys are integers.
+		if t != nil && !exactKey(t) {
+			exact = false
+		}
+		if len(m.Keys) == 1 && len(v.elems) > 1 && t != nil && t.Kind == sema.Tuple {
+			return v.elems, exact
+		}
+		parts = append(parts, v)
+	}
+	return parts, exact
+}
+
+// exactKey reports types whose values ken models exactly as keys.
+func exactKey(t *sema.Type) bool {
+	switch t.Kind {
+	case sema.Int, sema.Pointer:
+		return true
+	case sema.Tuple:
+		for _, el := range t.Elems {
+			if el == nil || !exactKey(el) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func (x *exec) mapArray(name string) z3.Expr {

@@ -372,9 +372,43 @@ func unionKeys[K comparable, V any](a, b map[K]V) map[K]bool {
 	return keys
 }
 
+// maxUnrolled bounds the unroll counts executed copy by copy.
+const maxUnrolled = 20
+
+// unrollExactly runs unroll(N) { body } as bpftrace compiles it, N copies
+// of the body one after another, when N is a small literal and the body
+// has no break, continue or return to cut a copy short.
+func (x *exec) unrollExactly(u *syntax.UnrollStmt) bool {
+	n, ok := unparen(u.Count).(*syntax.IntLit)
+	if !ok || n.Value > maxUnrolled || u.Body == nil || hasJump(u.Body) {
+		return false
+	}
+	x.loops++ // the checks that judge one pass of a loop stay off
+	for range n.Value {
+		x.blockUntil(u.Body.Stmts, u.Body.Rbrace)
+	}
+	x.loops--
+	return true
+}
+
+// hasJump reports a break, continue or return anywhere in a block.
+func hasJump(b *syntax.Block) bool {
+	found := false
+	syntax.Inspect(b, func(n syntax.Node) bool {
+		if _, ok := n.(*syntax.JumpStmt); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 // loop havocs what the body assigns, then checks the body once in that
 // state, which covers every iteration.
 func (x *exec) loop(s syntax.Stmt) {
+	if u, ok := s.(*syntax.UnrollStmt); ok && x.unrollExactly(u) {
+		return
+	}
 	if w, ok := s.(*syntax.WhileStmt); ok {
 		x.firstIteration(w)
 	}

@@ -311,7 +311,7 @@ func (v *verifier) keyArity(name string) int {
 		name = base
 	}
 	if v.arity == nil {
-		v.arity = mapArities(v.res.AST)
+		v.arity = mapArities(v.res.AST, v.res.Info.Types)
 	}
 	if n, ok := v.arity[name]; ok {
 		return n
@@ -322,7 +322,7 @@ func (v *verifier) keyArity(name string) int {
 // mapArities scans every map access of a file, including delete(@m, k)
 // and has_key(@m, k), which name the keys as arguments. A map named whole
 // as an argument (print(@m), clear(@m)) says nothing about its keys.
-func mapArities(file *syntax.File) map[string]int {
+func mapArities(file *syntax.File, types map[syntax.Expr]*sema.Type) map[string]int {
 	arity := map[string]int{}
 	var visit func(n syntax.Node) bool
 	visit = func(n syntax.Node) bool {
@@ -339,8 +339,14 @@ func mapArities(file *syntax.File) map[string]int {
 				}
 			}
 			return false
+		case *syntax.ForStmt:
+			// for ($kv : @m) names the map whole, not an element.
+			if n.Body != nil {
+				syntax.Inspect(n.Body, visit)
+			}
+			return false
 		case *syntax.MapExpr:
-			noteArity(arity, n.Name, len(n.Keys))
+			noteArity(arity, n.Name, keyCount(n, types))
 		}
 		return true
 	}
@@ -348,6 +354,17 @@ func mapArities(file *syntax.File) map[string]int {
 		syntax.Inspect(d, visit)
 	}
 	return arity
+}
+
+// keyCount is the number of keys an access names: a single key that is a
+// tuple ($t = (a, b); @m[$t]) names its elements.
+func keyCount(m *syntax.MapExpr, types map[syntax.Expr]*sema.Type) int {
+	if len(m.Keys) == 1 {
+		if t := types[m.Keys[0]]; t != nil && t.Kind == sema.Tuple && len(t.Elems) > 1 {
+			return len(t.Elems)
+		}
+	}
+	return len(m.Keys)
 }
 
 // noteArity records one access's key count; accesses that disagree make
