@@ -716,7 +716,9 @@ func (x *exec) readMap(m *syntax.MapExpr) value {
 	if !ok {
 		return x.fresh(m.Name, 64)
 	}
-	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e), syms: key.syms}
+	v := value{e: x.v.z.Select(x.mapArray(m.Name), key.e)}
+	// The element is named in counterexamples by how the program wrote it.
+	v.syms = append(append([]*symbol{}, key.syms...), &symbol{name: literalText(x, m), expr: v.e, bits: 64})
 	for i := range x.v.tupleArity(m.Name) {
 		el := value{e: x.v.z.Select(x.mapArray(elemMap(m.Name, i)), key.e), syms: key.syms}
 		if exact {
