@@ -12,6 +12,8 @@ const (
 	CodeDivByZero     = "ken/division-by-zero"  // a divisor that is 0 wherever the division runs
 	CodeIDMix         = "ken/tid-pid-mix"       // a map keyed by tid in one place and by pid in another
 	CodeNullDeref     = "ken/null-deref"        // a member read through a pointer the contract says may be NULL, untested
+	CodeOverflow      = "ken/overflow"          // nanoseconds multiplied into a finer unit: the product wraps 64 bits
+	CodeTruncation    = "ken/truncation"        // a cast that cuts a timestamp, a kernel address or a pid to fewer bits than it needs
 	CodeAnnotation    = "ken/annotation"        // an //@ annotation that does not parse
 	CodeUnknown       = "ken/verify-unknown"    // the solver gave up on an obligation
 )

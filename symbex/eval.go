@@ -200,6 +200,9 @@ func (x *exec) builtin(name string) value {
 	}
 	b := x.fresh(name, bits)
 	b.clock = name == "nsecs" || name == "elapsed"
+	if b.clock {
+		b.nanos = name
+	}
 	b.nullable = x.nullable[name]
 	if b.clock {
 		// A clock read is never 0: the kernel has been up for a while.
@@ -351,6 +354,7 @@ func (x *exec) cast(e *syntax.CastExpr) value {
 	if bits >= 64 {
 		return val
 	}
+	x.checkTruncation(e, val, bits)
 	return value{e: widen(val.e.Extract(bits-1, 0), bits, signed), syms: val.syms, net: val.net, host: val.host}
 }
 
@@ -498,11 +502,15 @@ func (x *exec) arith(op syntax.Token, a, b value, ex, ey syntax.Expr) value {
 	switch op {
 	case syntax.Plus:
 		out.e = a.e.Add(b.e)
+		out.nanos = cmp.Or(a.nanos, b.nanos)
 	case syntax.Minus:
 		out.e = a.e.Sub(b.e)
+		out.nanos = a.nanos
 		x.checkClockDelta(ex, ey, a, b)
 	case syntax.Star:
 		out.e = a.e.Mul(b.e)
+		x.checkNanosScaled(ex, a, ey)
+		x.checkNanosScaled(ey, b, ex)
 	case syntax.Slash:
 		x.checkDivisor(ey, b)
 		out.e = z.Ite(b.e.Eq(zero), zero, pick(signed, a.e.SDiv(b.e), a.e.UDiv(b.e)))

@@ -24,6 +24,9 @@ type value struct {
 	net *netField
 	// clock is set for a read of a monotonic clock (nsecs, elapsed).
 	clock bool
+	// nanos names the clock a value counts nanoseconds of: the clock
+	// itself, a sum with it or a difference of it and a start.
+	nanos string
 	// fromMap and fromKey say which element a value was read from, for
 	// clock deltas; fromElem is 1 + the tuple element it is, or 0.
 	fromMap  string

@@ -86,6 +86,10 @@ func TestChecks(t *testing.T) {
 		{"another probe's start unguarded", "tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { @us = hist((nsecs - @w[args.next_pid]) / 1000); delete(@w, args.next_pid); }", symbex.CodeClockWrap, symbex.Refuted, "guard the probe with /@w[args.next_pid]/"},
 		{"a tuple's start unguarded", "tracepoint:syscalls:sys_enter_fsync { @s[tid] = (nsecs, args.fd); }\ntracepoint:syscalls:sys_exit_fsync { $e = @s[tid]; @ns = hist(nsecs - $e.0); delete(@s, tid); }", symbex.CodeClockWrap, symbex.Refuted, "/has_key(@s, tid)/"},
 		{"a parameter that may be NULL followed", "kprobe:ip_output {\n\t$sk = (struct sock *)arg1;\n\tprintf(\"%d\\n\", $sk->sk_mark);\n}", symbex.CodeNullDeref, symbex.Refuted, "ip_output's contract says sk may be NULL"},
+		{"a timestamp cut to 32 bits", "kprobe:vfs_read { @ts[tid] = (uint32)nsecs; }", symbex.CodeTruncation, symbex.Refuted, "after 4.3 s"},
+		{"a kernel address cut to 32 bits", sock + "\t@socks[(uint32)$sk] = count();\n}", symbex.CodeTruncation, symbex.Refuted, "kernel address"},
+		{"a pid cut to 16 bits", "kprobe:vfs_read { @by[(uint16)pid] = count(); }", symbex.CodeTruncation, symbex.Refuted, "pid_max"},
+		{"a latency multiplied the wrong way", "kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/ { @ms = hist((nsecs - @s[tid]) * 1000000); delete(@s[tid]); }", symbex.CodeOverflow, symbex.Refuted, "once it passes 5.1 hours"},
 		{"positional count below zero", "BEGIN { if ($# < 0) { printf(\"usage\\n\"); } }", symbex.CodeDeadCondition, symbex.Refuted, "counts the positional parameters"},
 		{"annotation names nothing", "kprobe:vfs_read {\n//@ assert AF_INET6 == 10\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "AF_INET6 is no builtin"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
@@ -140,6 +144,9 @@ func TestNoClaim(t *testing.T) {
 		// A parameter that may be NULL, tested before it is followed.
 		"kprobe:ip_output {\n\t$sk = (struct sock *)arg1;\n\tif ($sk != 0) { printf(\"%d\\n\", $sk->sk_mark); }\n}",
 		"kprobe:ip_output /arg1/ { printf(\"%d\\n\", ((struct sock *)arg1)->sk_mark); }",
+		// Narrowed after a division, or values that fit; a unit made finer
+		// after it was made coarser.
+		"kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/ { $us = (nsecs - @s[tid]) / 1000; @x = hist((uint32)(nsecs / 1000000000) + (uint32)pid + (uint8)cpu + $us * 1000); delete(@s[tid]); }",
 		// A start stored in BEGIN exists in every later probe.
 		"BEGIN { @t0 = nsecs; }\ninterval:s:1 { printf(\"%d\\n\", nsecs - @t0); }\nEND { delete(@t0); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
