@@ -29,7 +29,7 @@ func (s *Server) codeAction(ctx context.Context, params json.RawMessage) (any, e
 	}
 	want := toSpan(d.file, p.Range)
 	actions := []protocol.CodeAction{}
-	for _, x := range d.result.Diagnostics {
+	for _, x := range s.diagnosticsOf(d) {
 		if x.Span.End < want.Start || x.Span.Start > want.End {
 			continue
 		}

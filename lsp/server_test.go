@@ -53,6 +53,45 @@ func TestCodeActionFromFix(t *testing.T) {
 	}
 }
 
+// TestCodeActionFromVerifier offers the verifier's fixes: the paper's
+// port printed in network order becomes bswap(port), and a latency whose
+// start may be missing gets the guard.
+func TestCodeActionFromVerifier(t *testing.T) {
+	c := startServer(t, testSettings())
+	uri := protocol.DocumentURI("file:///tmp/port.bt")
+	c.open(uri, "kprobe:tcp_connect\n{\n\t$sk = (struct sock *)arg0;\n\tprintf(\"%d\\n\", $sk->__sk_common.skc_dport);\n}\n"+
+		"tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { @us = hist((nsecs - @w[args.next_pid]) / 1000); delete(@w, args.next_pid); }\n")
+	ds := c.waitDiagnostics(uri, 1, func(ds []protocol.Diagnostic) bool {
+		return hasCode(ds, "ken/byte-order") && hasCode(ds, "ken/clock-wrap")
+	})
+	want := map[string]string{"ken/byte-order": "bswap(|)", "ken/clock-wrap": "/@w[args.next_pid]/\n"}
+	for _, d := range ds {
+		code := fmt.Sprint(d.Code)
+		if want[code] == "" {
+			continue
+		}
+		var actions []protocol.CodeAction
+		c.call("textDocument/codeAction", protocol.CodeActionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: uri},
+			Range:        d.Range,
+			Context:      protocol.CodeActionContext{Diagnostics: []protocol.Diagnostic{d}},
+		}, &actions)
+		var got []string
+		for _, a := range actions {
+			if a.Edit != nil && len(a.Edit.DocumentChanges) == 1 {
+				var texts []string
+				for _, e := range a.Edit.DocumentChanges[0].Edits {
+					texts = append(texts, e.NewText)
+				}
+				got = append(got, strings.Join(texts, "|"))
+			}
+		}
+		if !strings.Contains(strings.Join(got, ";"), want[code]) {
+			t.Errorf("%s: quick fixes %q, want %q", code, got, want[code])
+		}
+	}
+}
+
 // TestFormatting formats with ken's formatter and leaves a broken file be.
 func TestFormatting(t *testing.T) {
 	c := startServer(t, testSettings())

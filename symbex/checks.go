@@ -7,6 +7,7 @@ import (
 
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/sema"
+	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 	"github.com/kenlsp/ken/symbex/z3"
 )
@@ -51,7 +52,7 @@ func (x *exec) byteOrder(at syntax.Node, v value, use string) {
 	h := exampleHost(n.bits)
 	x.add(Obligation{
 		Code: CodeByteOrder, Span: span(at), Claim: claim,
-		Verdict: Refuted,
+		Verdict: Refuted, Fixes: x.swapFix(at, n),
 		Counterexample: fmt.Sprintf("%s is in network byte order: when %s = %#x (%d in host order), the value %s is %d; convert it with bswap(), or ntop() for an address",
 			n.name, n.name, swapBytes(h, n.bits), h, use, swapBytes(h, n.bits)),
 	})
@@ -121,6 +122,38 @@ func (x *exec) checkHandSwapped(at syntax.Node, v value, use string) {
 	})
 }
 
+// swapFix wraps a raw 16-bit network-order value in bswap(). A 32-bit
+// one is usually an address, for ntop(), which changes the format too:
+// ken leaves that to the person.
+func (x *exec) swapFix(at syntax.Node, n *netField) []diag.Fix {
+	if n.bits != 16 {
+		return nil
+	}
+	return []diag.Fix{{Title: "Convert to host order with bswap()", Edits: []diag.Edit{
+		{Span: source.Span{Start: int(at.Pos()), End: int(at.Pos())}, NewText: "bswap("},
+		{Span: source.Span{Start: int(at.End()), End: int(at.End())}, NewText: ")"},
+	}}}
+}
+
+// guardFix adds a test to the probe's predicate: /GUARD/ where there is
+// none, /(OLD) && GUARD/ where there is one.
+func (x *exec) guardFix(guard string) []diag.Fix {
+	d := x.probe.Decl
+	if d.Body == nil || guard == "" {
+		return nil
+	}
+	title := "Guard the probe with /" + guard + "/"
+	if d.Predicate == nil {
+		at := int(d.Body.Lbrace)
+		return []diag.Fix{{Title: title, Edits: []diag.Edit{{Span: source.Span{Start: at, End: at}, NewText: "/" + guard + "/\n"}}}}
+	}
+	start, end := int(d.Predicate.Pos()), int(d.Predicate.End())
+	return []diag.Fix{{Title: title, Edits: []diag.Edit{
+		{Span: source.Span{Start: start, End: start}, NewText: "("},
+		{Span: source.Span{Start: end, End: end}, NewText: ") && " + guard},
+	}}}
+}
+
 // printfSink checks the arguments of printf-like calls.
 func (x *exec) printfSink(e *syntax.CallExpr) {
 	for i, a := range e.Args {
@@ -152,6 +185,7 @@ func (x *exec) checkPrintedEntry(arg syntax.Expr) {
 		Counterexample: fmt.Sprintf("when the entry probe did not run for this call (attached mid-call, or its predicate failed), %s is absent and 0 is printed; guard the probe with /%s/",
 			m.Name, literalText(x, m)),
 		Related: []diag.Related{{Span: span(x.entry.stored[m.Name][0].at), Message: "where the entry probe stores it"}},
+		Fixes:   x.guardFix(literalText(x, m)),
 	})
 }
 
@@ -265,7 +299,7 @@ func (x *exec) checkClockDelta(at, start syntax.Expr, a, b value) {
 		x.add(Obligation{Code: CodeClockWrap, Span: span(at), Verdict: Refuted,
 			Claim:          fmt.Sprintf("the start read from %s exists", b.fromMap),
 			Counterexample: fmt.Sprintf("when the entry probe did not run for this call (attached mid-call, or its predicate failed), %s is 0 and the difference is the time since boot; guard the probe with %s", b.fromMap, x.startGuard(start, b)),
-			Related:        x.entryRelated()})
+			Related:        x.entryRelated(), Fixes: x.guardFix(x.startGuardExpr(start, b))})
 		return
 	}
 	// Stale starts of earlier calls are from the past too: only a start
@@ -299,16 +333,25 @@ func (x *exec) checkUnpairedStart(at, start syntax.Expr, b value) {
 		Claim: fmt.Sprintf("the start read from %s exists", b.fromMap),
 		Counterexample: fmt.Sprintf("when no probe stored this element (the event began before tracing did, or the probe that stores it did not fire for it), %s is 0 and the difference is the time since boot; guard the probe with %s",
 			b.fromMap, x.startGuard(start, b)),
-		Related: x.v.startStores(b.fromMap),
+		Related: x.v.startStores(b.fromMap), Fixes: x.guardFix(x.startGuardExpr(start, b)),
 	})
 }
 
-// startGuard is the predicate that makes a start read safe: the read
-// itself when it is a map element, has_key() of the element a tuple's
-// start is read from.
+// startGuard is the predicate that makes a start read safe, as the
+// counterexample words it.
 func (x *exec) startGuard(start syntax.Expr, b value) string {
+	if g := x.startGuardExpr(start, b); g != "" {
+		return "/" + g + "/"
+	}
+	return fmt.Sprintf("a test that the element of %s exists (has_key)", b.fromMap)
+}
+
+// startGuardExpr is the test that the start exists: the read itself when
+// it is a map element, has_key() of the element a tuple's start is read
+// from; "" when ken cannot write it.
+func (x *exec) startGuardExpr(start syntax.Expr, b value) string {
 	if m, ok := unparen(start).(*syntax.MapExpr); ok {
-		return "/" + literalText(x, m) + "/"
+		return literalText(x, m)
 	}
 	if x.entry != nil && len(x.entry.stored[b.fromMap]) > 0 {
 		m := x.entry.stored[b.fromMap][0].at
@@ -316,9 +359,9 @@ func (x *exec) startGuard(start syntax.Expr, b value) string {
 		for i, k := range m.Keys {
 			keys[i] = literalText(x, k)
 		}
-		return fmt.Sprintf("/has_key(%s, %s)/", m.Name, strings.Join(keys, ", "))
+		return fmt.Sprintf("has_key(%s, %s)", m.Name, strings.Join(keys, ", "))
 	}
-	return fmt.Sprintf("a test that the element of %s exists (has_key)", b.fromMap)
+	return ""
 }
 
 // startMayBeMissing reports whether the start element can be absent where

@@ -2,10 +2,12 @@ package symbex_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/kenlsp/ken/analysis"
+	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/dialect"
 	"github.com/kenlsp/ken/analysis/kernel/kerneltest"
 	"github.com/kenlsp/ken/analysis/source"
@@ -231,4 +233,44 @@ func TestAnnotationSemantics(t *testing.T) {
 // read over 10 ms is reported.
 func slowReads(limit string) string {
 	return "kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/ {\n\t$ms = (nsecs - @s[tid]) / 1000000;\n\tif ($ms > " + limit + ") {\n//@ reached whenever $ms > 10\n\t\tprintf(\"%d\\n\", $ms);\n\t}\n\tdelete(@s[tid]);\n}"
+}
+
+// TestFixes applies each finding's quick fix and verifies the result: the
+// finding is gone.
+func TestFixes(t *testing.T) {
+	tests := []struct{ name, src, code, want string }{
+		{"bswap the port", sock + "\tprintf(\"%d\\n\", $sk->__sk_common.skc_dport);\n}",
+			symbex.CodeByteOrder, "bswap($sk->__sk_common.skc_dport)"},
+		{"guard a probe without a predicate", "tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { @us = hist(nsecs - @w[args.next_pid]); delete(@w, args.next_pid); }",
+			symbex.CodeClockWrap, "sched_switch /@w[args.next_pid]/\n{"},
+		{"guard a probe with a predicate", "kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /pid > 1 || cpu == 0/ { @ns = hist(nsecs - @s[tid]); delete(@s[tid]); }",
+			symbex.CodeClockWrap, "/(pid > 1 || cpu == 0) && @s[tid]/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs := find(verify(t, tt.src), tt.code)
+			if len(obs) == 0 || len(obs[0].Fixes) == 0 {
+				t.Fatalf("no fix: %+v", obs)
+			}
+			fixed := applyEdits(tt.src, obs[0].Fixes[0].Edits)
+			if !strings.Contains(fixed, tt.want) {
+				t.Fatalf("fixed program lacks %q:\n%s", tt.want, fixed)
+			}
+			for _, o := range find(verify(t, fixed), tt.code) {
+				if o.Verdict == symbex.Refuted {
+					t.Errorf("still refuted after the fix: %s\n%s", o.Counterexample, fixed)
+				}
+			}
+		})
+	}
+}
+
+// applyEdits applies non-overlapping edits, last first.
+func applyEdits(src string, edits []diag.Edit) string {
+	sorted := slices.Clone(edits)
+	slices.SortFunc(sorted, func(a, b diag.Edit) int { return b.Span.Start - a.Span.Start })
+	for _, e := range sorted {
+		src = src[:e.Span.Start] + e.NewText + src[e.Span.End:]
+	}
+	return src
 }

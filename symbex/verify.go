@@ -64,6 +64,8 @@ type Obligation struct {
 	Related        []diag.Related
 	// Annotation marks obligations written as //@ assert.
 	Annotation bool
+	// Fixes are edits that resolve a refutation, for editors' quick fixes.
+	Fixes []diag.Fix
 }
 
 // Report is the verification of one file.
@@ -86,7 +88,7 @@ func (r *Report) Diagnostics() []diag.Diagnostic {
 		switch o.Verdict {
 		case Refuted:
 			ds = append(ds, diag.Diagnostic{Span: o.Span, Severity: severityOf(o), Code: o.Code, Source: "ken-symbex",
-				Message: "expected " + o.Claim + ", but " + o.Counterexample, Related: o.Related})
+				Message: "expected " + o.Claim + ", but " + o.Counterexample, Related: o.Related, Fixes: o.Fixes})
 		case Unknown:
 			ds = append(ds, diag.Diagnostic{Span: o.Span, Severity: diag.Info, Code: CodeUnknown, Source: "ken-symbex",
 				Message: o.Claim + ": the verifier ran out of time"})
