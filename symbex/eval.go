@@ -331,9 +331,14 @@ func valueBase(e syntax.Expr, params map[string]string) bool {
 
 // readsMap reports whether e reads a map element.
 func readsMap(e syntax.Expr) bool {
+	return contains[*syntax.MapExpr](e)
+}
+
+// contains reports whether a node of type T lies anywhere under root.
+func contains[T syntax.Node](root syntax.Node) bool {
 	found := false
-	syntax.Inspect(e, func(n syntax.Node) bool {
-		if _, ok := n.(*syntax.MapExpr); ok {
+	syntax.Inspect(root, func(n syntax.Node) bool {
+		if _, ok := n.(T); ok {
 			found = true
 		}
 		return !found

@@ -383,7 +383,7 @@ const maxUnrolled = 20
 // has no break, continue or return to cut a copy short.
 func (x *exec) unrollExactly(u *syntax.UnrollStmt) bool {
 	n, ok := unparen(u.Count).(*syntax.IntLit)
-	if !ok || n.Value > maxUnrolled || u.Body == nil || hasJump(u.Body) {
+	if !ok || n.Value > maxUnrolled || u.Body == nil || contains[*syntax.JumpStmt](u.Body) {
 		return false
 	}
 	x.loops++ // the checks that judge one pass of a loop stay off
@@ -394,17 +394,6 @@ func (x *exec) unrollExactly(u *syntax.UnrollStmt) bool {
 	return true
 }
 
-// hasJump reports a break, continue or return anywhere in a block.
-func hasJump(b *syntax.Block) bool {
-	found := false
-	syntax.Inspect(b, func(n syntax.Node) bool {
-		if _, ok := n.(*syntax.JumpStmt); ok {
-			found = true
-		}
-		return !found
-	})
-	return found
-}
 
 // loop havocs what the body assigns, then checks the body once in that
 // state, which covers every iteration.
