@@ -71,6 +71,8 @@ const cases = [
 	["a bad escape", probe('printf("\\q");'), "\\q", "invalid.illegal.unknown-escape.bpftrace"],
 	["a line comment", "// counts opens\nBEGIN { }", " counts opens", "comment.line.double-slash.bpftrace"],
 	["a block comment", "/* x */ BEGIN { }", " x ", "comment.block.bpftrace"],
+	["an annotation's verb", probe("//@ reached whenever $ms > 10\n@x = 1;"), "reached whenever", "keyword.other.annotation.bpftrace"],
+	["an annotation's expression", probe("//@ assert $ms > 10\n@x = 1;"), "$ms", "variable.other.scratch.bpftrace"],
 	["a shebang", "#!/usr/bin/env bpftrace\nBEGIN { }", "/usr/bin/env bpftrace", "comment.line.shebang.bpftrace"],
 	["an include", "#include <linux/sched.h>\nBEGIN { }", "<linux/sched.h>", "string.quoted.other.lt-gt.include.bpftrace"],
 	["a define", "#define LEN 16\nBEGIN { }", "LEN", "entity.name.constant.preprocessor.bpftrace"],
