@@ -44,6 +44,9 @@ func (s *Server) completion(ctx context.Context, params json.RawMessage) (any, e
 
 // complete decides what kind of text the cursor is in and lists what fits.
 func (q *query) complete() protocol.CompletionList {
+	if c, ok := q.annotationAt(); ok {
+		return q.completeAnnotation(c)
+	}
 	if q.inCommentOrString() {
 		return protocol.CompletionList{}
 	}

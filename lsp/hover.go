@@ -33,6 +33,10 @@ func (s *Server) hover(ctx context.Context, params json.RawMessage) (any, error)
 	}
 	q := s.newQuery(d, offset(d.file, p.Position))
 	text, at, ok := q.describe()
+	if c, inAnnotation := q.annotationAt(); inAnnotation {
+		text, at = describeAnnotation(c, d.verification.Load())
+		ok = true
+	}
 	if log, rejected := rejectionHover(d, int(p.Position.Line)+1); rejected {
 		text = strings.TrimSpace(log + "\n\n" + text)
 		if !ok {

@@ -135,3 +135,32 @@ func TestEveryPosition(t *testing.T) {
 		c.call("textDocument/inlayHint", InlayHintParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Range: protocol.Range{End: pos(uint32(len(lines)), 0)}}, &hints)
 	}
 }
+
+// TestAnnotations completes and explains //@ comments: the verbs, then
+// the probe's variables; a hover gives the verdict once the verifier ran.
+func TestAnnotations(t *testing.T) {
+	c := startServer(t, testSettings())
+	verbs := completeAt(t, c, "file:///tmp/verbs.bt", "kprobe:vfs_read\n{\n\t$n = arg2;\n\t//@ re|\n\t@ = count();\n}\n")
+	if got := completionLabels(verbs.Items); len(got) != 1 || got["reached whenever"].Label == "" {
+		t.Errorf("verbs after //@ re: %v", got)
+	}
+	vars := completeAt(t, c, "file:///tmp/vars.bt", "kprobe:vfs_read\n{\n\t$n = arg2;\n\t//@ assert $|\n\t@ = count();\n}\n")
+	if completionLabels(vars.Items)["$n"].Label == "" {
+		t.Errorf("variables in an annotation: %v", completionLabels(vars.Items))
+	}
+
+	uri := protocol.DocumentURI("file:///tmp/annotated.bt")
+	program := "kprobe:vfs_read\n{\n\t$n = arg2;\n\tif ($n > 100) {\n\t\t//@ assert $n > 10\n\t\t//@ reached whenever $n > 10\n\t\t@big = count();\n\t}\n}\n"
+	c.open(uri, program)
+	c.waitDiagnostics(uri, 1, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "ken/assert") })
+	for _, tt := range []struct{ needle, want string }{
+		{"assert", "**Proved**"},
+		{"reached", "**Counterexample:** it is not reached when"},
+	} {
+		var h protocol.Hover
+		c.call("textDocument/hover", hoverParams(uri, utf16PosOf(t, program, tt.needle, 0, 1)), &h)
+		if !strings.Contains(h.Contents.Value, tt.want) || !strings.Contains(h.Contents.Value, "EXPR:") {
+			t.Errorf("hover on //@ %s = %q, want %q", tt.needle, h.Contents.Value, tt.want)
+		}
+	}
+}
