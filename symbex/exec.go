@@ -75,6 +75,7 @@ type exec struct {
 	entryDeletes map[string]bool        // maps a return probe deletes: their entry elements do not outlive a call
 	entryRan     z3.Expr                // true when the paired entry probe ran for this call
 	loops        int
+	unrolled     int          // copies of the unroll bodies being executed, nested ones multiplied
 	pending      []annotation // annotations of this probe not yet reached
 	id           int
 	solver       *z3.Solver        // reused by every query of the probe, in push/pop scopes
@@ -375,25 +376,32 @@ func unionKeys[K comparable, V any](a, b map[K]V) map[K]bool {
 	return keys
 }
 
-// maxUnrolled bounds the unroll counts executed copy by copy.
-const maxUnrolled = 20
+// maxUnrolled bounds the copies of unroll bodies executed one by one,
+// nested unrolls multiplied: unroll(20) inside unroll(20) would be 400.
+const maxUnrolled = 32
 
 // unrollExactly runs unroll(N) { body } as bpftrace compiles it, N copies
 // of the body one after another, when N is a small literal and the body
 // has no break, continue or return to cut a copy short.
 func (x *exec) unrollExactly(u *syntax.UnrollStmt) bool {
 	n, ok := unparen(u.Count).(*syntax.IntLit)
-	if !ok || n.Value > maxUnrolled || u.Body == nil || contains[*syntax.JumpStmt](u.Body) {
+	if !ok || u.Body == nil || contains[*syntax.JumpStmt](u.Body) {
 		return false
 	}
+	copies := max(1, x.unrolled) * int(min(n.Value, maxUnrolled+1))
+	if copies > maxUnrolled {
+		return false
+	}
+	saved := x.unrolled
+	x.unrolled = copies
 	x.loops++ // the checks that judge one pass of a loop stay off
 	for range n.Value {
 		x.blockUntil(u.Body.Stmts, u.Body.Rbrace)
 	}
 	x.loops--
+	x.unrolled = saved
 	return true
 }
-
 
 // loop havocs what the body assigns, then checks the body once in that
 // state, which covers every iteration.

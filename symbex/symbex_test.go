@@ -210,6 +210,7 @@ func TestAnnotationSemantics(t *testing.T) {
 		{"a positional parameter", "kprobe:vfs_read /pid == $1/ {\n//@ assert pid == $1\n\t@ = count();\n}", symbex.Proved},
 		{"x++ and ++x", "kprobe:vfs_read {\n\t$i = 1;\n\t$a = $i++;\n\t$b = ++$i;\n//@ assert $a == 1 && $b == 3 && $i == 3\n\t@ = count();\n}", symbex.Proved},
 		{"unroll runs its body that many times", "kprobe:vfs_read {\n\t$i = 0;\n\tunroll(4) {\n\t\t$i++;\n\t\t@[$i] = count();\n\t}\n//@ assert $i == 4\n}", symbex.Proved},
+		{"nested unrolls past the bound are a loop", "kprobe:vfs_read {\n\t$i = 0;\n\tunroll(20) { unroll(20) { $i++; } }\n//@ assert $i == 400\n\t@ = count();\n}", symbex.Refuted},
 		{"a tuple variable as a key", "kprobe:vfs_read {\n\t$k = (pid, arg2);\n\t@io[$k] = count();\n//@ assert has_key(@io, (pid, arg2))\n}", symbex.Proved},
 		{"a map a for loop walks", "kprobe:vfs_read {\n\t@b[comm, pid] = sum(arg2);\n//@ assert has_key(@b, (comm, pid))\n}\ninterval:s:1 { for ($kv : @b) { printf(\"%d\\n\", (uint64)$kv.1); } }", symbex.Proved},
 		{"sizeof read twice", "struct hdr { int a; int b; }\nkprobe:vfs_read /arg2 >= sizeof(struct hdr)/ {\n//@ assert arg2 >= sizeof(struct hdr)\n\t@ = count();\n}", symbex.Proved},
