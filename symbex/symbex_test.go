@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kenlsp/ken/analysis"
 	"github.com/kenlsp/ken/analysis/diag"
@@ -274,4 +275,20 @@ func applyEdits(src string, edits []diag.Edit) string {
 		src = src[:e.Span.Start] + e.NewText + src[e.Span.End:]
 	}
 	return src
+}
+
+// TestBudget: a verification out of time says what it did not check and
+// claims nothing it did not prove.
+func TestBudget(t *testing.T) {
+	f := source.NewFile("test.bt", []byte(sock+"\tprintf(\"%d\\n\", $sk->__sk_common.skc_dport);\n}"))
+	r := analysis.Check(f, analysis.Config{Kernel: kerneltest.Snapshot(t), Dialect: dialect.Newest})
+	rep := symbex.Verify(context.Background(), r, symbex.Config{Kernel: kerneltest.Snapshot(t), Budget: time.Nanosecond})
+	if !rep.Stopped {
+		t.Fatal("the report does not say it stopped")
+	}
+	for _, o := range rep.Obligations {
+		if o.Verdict != symbex.Unknown || o.Code != symbex.CodeUnknown {
+			t.Errorf("out of time, yet %s %s: %s", o.Code, o.Verdict, o.Claim)
+		}
+	}
 }

@@ -116,7 +116,8 @@ func Verify(ctx context.Context, r *analysis.Result, cfg Config) *Report {
 	if cfg.Budget <= 0 {
 		cfg.Budget = DefaultBudget
 	}
-	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext(), contracts: curatedContracts(), pathTypes: map[string]*sema.Type{}}
+	v := &verifier{ctx: ctx, res: r, cfg: cfg, z: z3.NewContext(), contracts: curatedContracts(), pathTypes: map[string]*sema.Type{},
+		deadline: start.Add(cfg.Budget)}
 	defer v.z.Close()
 	v.readAnnotations()
 	v.checkIDMix()
@@ -132,6 +133,13 @@ func Verify(ctx context.Context, r *analysis.Result, cfg Config) *Report {
 			break
 		}
 		v.verifyProbe(p)
+		if v.outOfTime {
+			v.report.Obligations = append(v.report.Obligations, Obligation{Code: CodeUnknown, Span: span(p.Decl), Verdict: Unknown,
+				Claim: fmt.Sprintf("the time budget (%s) ran out inside this probe: its later checks were not made", cfg.Budget),
+			})
+			v.report.Stopped = true
+			break
+		}
 	}
 	v.report.Obligations = append(v.report.Obligations, v.annotationErrors...)
 	v.report.Elapsed = time.Since(start)
@@ -156,6 +164,8 @@ type verifier struct {
 	positional       map[string]value      // $1, $2, ...: one value for the whole run
 	tuples           map[string]int        // maps holding tuples: their size
 	starts           *startMaps            // how the file stores its maps, for start times
+	deadline         time.Time             // when the budget runs out: no query starts after it
+	outOfTime        bool                  // a query was refused for the budget
 }
 
 // constant is the value of a name the file #defines as an integer, or of
@@ -584,7 +594,12 @@ func (x *exec) check(claim z3.Expr, assume ...z3.Expr) (Verdict, *z3.Model) {
 		s.Assert(a)
 	}
 	s.Assert(x.v.z.Not(claim))
-	res, err := s.CheckContext(x.v.ctx, x.v.cfg.Timeout)
+	remaining := time.Until(x.v.deadline)
+	if remaining <= 0 {
+		x.v.outOfTime = true
+		return Unknown, nil
+	}
+	res, err := s.CheckContext(x.v.ctx, min(x.v.cfg.Timeout, remaining))
 	switch {
 	case err != nil || res == z3.Unknown:
 		return Unknown, nil
