@@ -6,8 +6,10 @@ import (
 
 	"github.com/cilium/ebpf/btf"
 
+	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 	"github.com/kenlsp/ken/symbex/contracts"
+	"github.com/kenlsp/ken/symbex/z3"
 )
 
 // curatedContracts is the project's curated contract set, parsed once.
@@ -50,37 +52,55 @@ func (x *exec) assumeContract() {
 	}
 }
 
-// checkNullBase reports a member read through a parameter the hooked
-// function's contract says may be NULL (ip_output's sk, for a forwarded
-// packet), when nothing on the path tests it: bpftrace's read of NULL
-// fails quietly and gives 0, which the program then reports as data.
+// checkNullBase reports a member read through a pointer that is NULL on
+// every path to it, or through a parameter the hooked function's contract
+// says may be NULL (ip_output's sk, for a forwarded packet) when nothing
+// on the path tests it: bpftrace's read of NULL fails quietly and gives 0,
+// which the program then reports as data.
 func (x *exec) checkNullBase(e *syntax.FieldExpr) {
-	if !x.checks || !e.Arrow || len(x.nullable) == 0 || !plainBase(e.X) {
+	if !x.checks || !e.Arrow || !plainBase(e.X) || x.nullAt[span(e)] {
 		return
 	}
 	base := x.eval(e.X)
-	if base.nullable == "" || x.nullReported[base.nullable] {
-		return
+	null := base.e.Eq(x.v.z.BVVal(0, 64))
+	switch {
+	case x.isAlways(null):
+		x.reportNull(e, fmt.Sprintf("%s is NULL on every path here (a test before this says so), so %s reads 0: bpftrace's read of NULL fails quietly",
+			literalText(x, e.X), literalText(x, e)))
+	case base.nullable != "" && !x.nullReported[base.nullable] && x.satisfiable(null):
+		x.nullReported[base.nullable] = true
+		x.reportNull(e, fmt.Sprintf("%s's contract says %s may be NULL, and nothing on this path tests it: then %s reads 0 (bpftrace's read fails quietly); test %s != 0 first",
+			x.hookedFunction().Name, base.nullable, literalText(x, e), literalText(x, e.X)))
 	}
-	if !x.satisfiable(base.e.Eq(x.v.z.BVVal(0, 64))) {
-		return
-	}
-	x.nullReported[base.nullable] = true
-	f := x.hookedFunction()
-	x.add(Obligation{Code: CodeNullDeref, Span: span(e), Verdict: Refuted,
-		Claim: fmt.Sprintf("%s is not NULL where it is followed", base.nullable),
-		Counterexample: fmt.Sprintf("%s's contract says %s may be NULL, and nothing on this path tests it: then %s reads 0 (bpftrace's read fails quietly); test %s != 0 first",
-			f.Name, base.nullable, literalText(x, e), literalText(x, e.X)),
-	})
 }
 
-// plainBase reports a base whose evaluation has no effects and no checks
-// of its own: a variable, an argument, or a cast of one.
+// isAlways reports whether c holds on every execution of a path that some
+// execution takes.
+func (x *exec) isAlways(c z3.Expr) bool {
+	verdict, _ := x.check(c)
+	return verdict == Proved && x.satisfiable(x.v.z.BoolVal(true))
+}
+
+// reportNull records a read through NULL at e, once.
+func (x *exec) reportNull(e *syntax.FieldExpr, why string) {
+	if x.nullAt == nil {
+		x.nullAt = map[source.Span]bool{}
+	}
+	x.nullAt[span(e)] = true
+	x.add(Obligation{Code: CodeNullDeref, Span: span(e), Verdict: Refuted,
+		Claim: literalText(x, e.X) + " is not NULL where it is followed", Counterexample: why})
+}
+
+// plainBase reports a base whose evaluation has no effects: a variable,
+// an argument, a cast of one, or a member read through one (reads are
+// kept per probe, so reading again reads the same value).
 func plainBase(e syntax.Expr) bool {
 	switch e := unparen(e).(type) {
 	case *syntax.Variable, *syntax.Ident:
 		return true
 	case *syntax.CastExpr:
+		return plainBase(e.X)
+	case *syntax.FieldExpr:
 		return plainBase(e.X)
 	}
 	return false

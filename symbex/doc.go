@@ -17,7 +17,8 @@
 // a return probe reading, deleting or printing an element under another
 // key than its entry stored, or when the entry may not have run; reads
 // after a delete; a map keyed by tid in one place and pid in another; a
-// parameter the contract says may be NULL followed untested; nanoseconds
+// pointer followed where it is NULL on every path, or a parameter the
+// contract says may be NULL followed untested; nanoseconds
 // multiplied into a finer unit, past 64 bits; a timestamp, a kernel
 // address or a pid cast to too few bits;
 // division by a divisor that is always 0), and //@ assume, //@ assert and

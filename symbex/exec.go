@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/kenlsp/ken/analysis/sema"
+	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 	"github.com/kenlsp/ken/symbex/z3"
 )
@@ -78,12 +79,13 @@ type exec struct {
 	unrolled     int          // copies of the unroll bodies being executed, nested ones multiplied
 	pending      []annotation // annotations of this probe not yet reached
 	id           int
-	solver       *z3.Solver        // reused by every query of the probe, in push/pop scopes
-	params       map[string]string // while evaluating a contract: parameter name to argN
-	contract     []string          // the contract conditions assumed for this probe
-	hookParams   map[string]string // the hooked function's parameter names, for annotations
-	nullable     map[string]string // argN of a parameter that may be NULL, to its name
-	nullReported map[string]bool   // nullable parameters already reported in this probe
+	solver       *z3.Solver           // reused by every query of the probe, in push/pop scopes
+	params       map[string]string    // while evaluating a contract: parameter name to argN
+	contract     []string             // the contract conditions assumed for this probe
+	hookParams   map[string]string    // the hooked function's parameter names, for annotations
+	nullable     map[string]string    // argN of a parameter that may be NULL, to its name
+	nullReported map[string]bool      // nullable parameters already reported in this probe
+	nullAt       map[source.Span]bool // reads through NULL already reported
 }
 
 func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {
