@@ -12,6 +12,7 @@ const (
 	CodeDivByZero     = "ken/division-by-zero"  // a divisor that is 0 wherever the division runs
 	CodeIDMix         = "ken/tid-pid-mix"       // a map keyed by tid in one place and by pid in another
 	CodeNullDeref     = "ken/null-deref"        // a member read through a pointer NULL on every path, or one the contract says may be NULL, untested
+	CodeNeverPositive = "ken/never-positive"    // hist() or sum() of a value that is never above 0 where it runs
 	CodeOverflow      = "ken/overflow"          // nanoseconds multiplied into a finer unit: the product wraps 64 bits
 	CodeTruncation    = "ken/truncation"        // a cast that cuts a timestamp, a kernel address or a pid to fewer bits than it needs
 	CodeAnnotation    = "ken/annotation"        // an //@ annotation that does not parse

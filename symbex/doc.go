@@ -19,7 +19,8 @@
 // after a delete; a map keyed by tid in one place and pid in another; a
 // pointer followed where it is NULL on every path, or a parameter the
 // contract says may be NULL followed untested; nanoseconds
-// multiplied into a finer unit, past 64 bits; a timestamp, a kernel
+// multiplied into a finer unit, past 64 bits; hist() or sum() of a value
+// never above 0 where they run; a timestamp, a kernel
 // address or a pid cast to too few bits;
 // division by a divisor that is always 0), and //@ assume, //@ assert and
 // //@ reached whenever annotations a person writes in comments, which see the program's values

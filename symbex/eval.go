@@ -586,6 +586,9 @@ func (x *exec) call(e *syntax.CallExpr) value {
 			if e.Fun.Name == "ntop" && i == len(e.Args)-1 {
 				x.checkAddressOrder(a, v)
 			}
+			if i == 0 && (e.Fun.Name == "hist" || e.Fun.Name == "sum") {
+				x.checkNeverPositive(e.Fun.Name, a, v)
+			}
 		} else {
 			inputs = append(inputs, m.Name)
 		}

@@ -88,3 +88,31 @@ func roughly(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 }
+
+// checkNeverPositive reports hist() or sum() of a value that is never
+// above 0 where the call runs, as after a flipped test (args.ret <= 0
+// where args.ret > 0 was meant): hist() puts every such value in its
+// buckets for 0 and below, and sum() only ever subtracts or adds 0.
+func (x *exec) checkNeverPositive(fn string, arg syntax.Expr, v value) {
+	t := x.typeOf(arg)
+	if !x.checks || x.loops > 0 || t == nil || t.Kind != sema.Int || isConstant(arg) {
+		return
+	}
+	zero := x.v.z.BVVal(0, 64)
+	never, bound := v.e.Eq(zero), "0 whenever this runs"
+	if t.Signed {
+		never, bound = v.e.SLE(zero), "never above 0 here"
+	}
+	if !x.isAlways(never) {
+		return
+	}
+	what := literalText(x, arg)
+	effect := "puts every value in its buckets for 0 and below; count errors with count(), or pass -" + what
+	if fn == "sum" {
+		effect = "only ever subtracts or adds 0, though a total of sizes or events is never negative; test for the values meant (> 0)"
+	}
+	x.add(Obligation{Code: CodeNeverPositive, Span: span(arg), Verdict: Refuted,
+		Claim:          fmt.Sprintf("the value %s() takes can be above 0", fn),
+		Counterexample: fmt.Sprintf("%s is %s (the tests on this path say so), so %s() %s", what, bound, fn, effect),
+	})
+}

@@ -94,6 +94,8 @@ func TestChecks(t *testing.T) {
 		{"a pid cut to 16 bits", "kprobe:vfs_read { @by[(uint16)pid] = count(); }", symbex.CodeTruncation, symbex.Refuted, "pid_max"},
 		{"a latency multiplied the wrong way", "kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/ { @ms = hist((nsecs - @s[tid]) * 1000000); delete(@s[tid]); }", symbex.CodeOverflow, symbex.Refuted, "once it passes 5.1 hours"},
 		{"a pointer followed where it is NULL", "tracepoint:sched:sched_process_exec {\n\t$t = curtask;\n\tif ($t->mm == 0) {\n\t\t@vm = max($t->mm->total_vm);\n\t}\n}", symbex.CodeNullDeref, symbex.Refuted, "NULL on every path here"},
+		{"bytes summed where only errors pass", "tracepoint:syscalls:sys_exit_read /args.ret <= 0/ { @bytes[comm] = sum(args.ret); }", symbex.CodeNeverPositive, symbex.Refuted, "never above 0 here"},
+		{"a histogram of errors", "tracepoint:syscalls:sys_exit_openat /args.ret < 0/ { @errs = hist(args.ret); }", symbex.CodeNeverPositive, symbex.Refuted, "pass -args.ret"},
 		{"positional count below zero", "BEGIN { if ($# < 0) { printf(\"usage\\n\"); } }", symbex.CodeDeadCondition, symbex.Refuted, "counts the positional parameters"},
 		{"annotation names nothing", "kprobe:vfs_read {\n//@ assert AF_INET6 == 10\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "AF_INET6 is no builtin"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
@@ -153,6 +155,8 @@ func TestNoClaim(t *testing.T) {
 		"kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/ { $us = (nsecs - @s[tid]) / 1000; @x = hist((uint32)(nsecs / 1000000000) + (uint32)pid + (uint8)cpu + $us * 1000); delete(@s[tid]); }",
 		// A pointer followed where it was tested not NULL, or not tested.
 		"tracepoint:sched:sched_process_exec {\n\t$t = curtask;\n\tif ($t->mm != 0) { @vm = max($t->mm->total_vm); }\n\t@p = max($t->real_parent->pid);\n}",
+		// Sums and histograms of values that can be positive.
+		"tracepoint:syscalls:sys_exit_read /args.ret > 0/ { @bytes[comm] = sum(args.ret); @h = hist(args.ret); }\ntracepoint:syscalls:sys_exit_openat /args.ret < 0/ { @errs = hist(-args.ret); }",
 		// A start stored in BEGIN exists in every later probe.
 		"BEGIN { @t0 = nsecs; }\ninterval:s:1 { printf(\"%d\\n\", nsecs - @t0); }\nEND { delete(@t0); }",
 		// block_io_start completes elsewhere: no pairing, no claim.
