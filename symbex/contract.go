@@ -6,6 +6,7 @@ import (
 
 	"github.com/cilium/ebpf/btf"
 
+	"github.com/kenlsp/ken/analysis/sema"
 	"github.com/kenlsp/ken/analysis/source"
 	"github.com/kenlsp/ken/analysis/syntax"
 	"github.com/kenlsp/ken/symbex/contracts"
@@ -72,6 +73,30 @@ func (x *exec) checkNullBase(e *syntax.FieldExpr) {
 		x.reportNull(e, fmt.Sprintf("%s's contract says %s may be NULL, and nothing on this path tests it: then %s reads 0 (bpftrace's read fails quietly); test %s != 0 first",
 			x.hookedFunction().Name, base.nullable, literalText(x, e), literalText(x, e.X)))
 	}
+}
+
+// checkNullString reports str() or buf() of a pointer that is NULL on
+// every path to the call, as after a flipped test (retval == 0 where
+// retval != 0 was meant): it reads nothing and prints an empty string.
+func (x *exec) checkNullString(fn string, arg syntax.Expr, v value) {
+	if !x.checks || x.loops > 0 || isConstant(arg) || x.nullAt[span(arg)] {
+		return
+	}
+	if t := x.typeOf(arg); t != nil && t.Kind != sema.Int && t.Kind != sema.Pointer {
+		return // a string or array already holds its bytes
+	}
+	if !x.isAlways(v.e.Eq(x.v.z.BVVal(0, 64))) {
+		return
+	}
+	if x.nullAt == nil {
+		x.nullAt = map[source.Span]bool{}
+	}
+	x.nullAt[span(arg)] = true
+	what := literalText(x, arg)
+	x.add(Obligation{Code: CodeNullDeref, Span: span(arg), Verdict: Refuted,
+		Claim:          what + " is not NULL where " + fn + "() reads it",
+		Counterexample: fmt.Sprintf("%s is 0 on every path here (a test before this says so), so %s() reads nothing and gives an empty string", what, fn),
+	})
 }
 
 // isAlways reports whether c holds on every execution of a path that some

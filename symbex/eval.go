@@ -589,6 +589,9 @@ func (x *exec) call(e *syntax.CallExpr) value {
 			if i == 0 && (e.Fun.Name == "hist" || e.Fun.Name == "sum") {
 				x.checkNeverPositive(e.Fun.Name, a, v)
 			}
+			if i == 0 && (e.Fun.Name == "str" || e.Fun.Name == "buf") {
+				x.checkNullString(e.Fun.Name, a, v)
+			}
 		} else {
 			inputs = append(inputs, m.Name)
 		}

@@ -96,6 +96,7 @@ func TestChecks(t *testing.T) {
 		{"a pointer followed where it is NULL", "tracepoint:sched:sched_process_exec {\n\t$t = curtask;\n\tif ($t->mm == 0) {\n\t\t@vm = max($t->mm->total_vm);\n\t}\n}", symbex.CodeNullDeref, symbex.Refuted, "NULL on every path here"},
 		{"bytes summed where only errors pass", "tracepoint:syscalls:sys_exit_read /args.ret <= 0/ { @bytes[comm] = sum(args.ret); }", symbex.CodeNeverPositive, symbex.Refuted, "never above 0 here"},
 		{"a histogram of errors", "tracepoint:syscalls:sys_exit_openat /args.ret < 0/ { @errs = hist(args.ret); }", symbex.CodeNeverPositive, symbex.Refuted, "pass -args.ret"},
+		{"a string read where its pointer is NULL", "uretprobe:/bin/bash:readline /retval == 0/ { printf(\"%s\\n\", str(retval)); }", symbex.CodeNullDeref, symbex.Refuted, "reads nothing"},
 		{"positional count below zero", "BEGIN { if ($# < 0) { printf(\"usage\\n\"); } }", symbex.CodeDeadCondition, symbex.Refuted, "counts the positional parameters"},
 		{"annotation names nothing", "kprobe:vfs_read {\n//@ assert AF_INET6 == 10\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "AF_INET6 is no builtin"},
 		{"malformed annotation", "kprobe:vfs_read {\n//@ assert pid ==\n@ = count(); }", symbex.CodeAnnotation, symbex.Refuted, "does not parse"},
@@ -155,6 +156,8 @@ func TestNoClaim(t *testing.T) {
 		"kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /@s[tid]/ { $us = (nsecs - @s[tid]) / 1000; @x = hist((uint32)(nsecs / 1000000000) + (uint32)pid + (uint8)cpu + $us * 1000); delete(@s[tid]); }",
 		// A pointer followed where it was tested not NULL, or not tested.
 		"tracepoint:sched:sched_process_exec {\n\t$t = curtask;\n\tif ($t->mm != 0) { @vm = max($t->mm->total_vm); }\n\t@p = max($t->real_parent->pid);\n}",
+		// A string read where its pointer was tested, or a string value.
+		"uretprobe:/bin/bash:readline /retval != 0/ { printf(\"%s %s\\n\", str(retval), str(comm)); }",
 		// Sums and histograms of values that can be positive.
 		"tracepoint:syscalls:sys_exit_read /args.ret > 0/ { @bytes[comm] = sum(args.ret); @h = hist(args.ret); }\ntracepoint:syscalls:sys_exit_openat /args.ret < 0/ { @errs = hist(-args.ret); }",
 		// A start stored in BEGIN exists in every later probe.
