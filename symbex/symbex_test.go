@@ -157,7 +157,7 @@ func TestNoClaim(t *testing.T) {
 		// A pointer followed where it was tested not NULL, or not tested.
 		"tracepoint:sched:sched_process_exec {\n\t$t = curtask;\n\tif ($t->mm != 0) { @vm = max($t->mm->total_vm); }\n\t@p = max($t->real_parent->pid);\n}",
 		// A string read where its pointer was tested, or a string value.
-		"uretprobe:/bin/bash:readline /retval != 0/ { printf(\"%s %s\\n\", str(retval), str(comm)); }",
+		"uretprobe:/bin/bash:readline /retval != 0/ { printf(\"%s\\n\", str(retval)); }",
 		// Sums and histograms of values that can be positive.
 		"tracepoint:syscalls:sys_exit_read /args.ret > 0/ { @bytes[comm] = sum(args.ret); @h = hist(args.ret); }\ntracepoint:syscalls:sys_exit_openat /args.ret < 0/ { @errs = hist(-args.ret); }",
 		// A start stored in BEGIN exists in every later probe.
