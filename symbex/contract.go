@@ -65,7 +65,7 @@ func (x *exec) checkNullBase(e *syntax.FieldExpr) {
 	base := x.eval(e.X)
 	null := base.e.Eq(x.v.z.BVVal(0, 64))
 	switch {
-	case x.isAlways(null):
+	case x.mentionsTested(e.X) && x.isAlways(null):
 		x.reportNull(e, fmt.Sprintf("%s is NULL on every path here (a test before this says so), so %s reads 0: bpftrace's read of NULL fails quietly",
 			literalText(x, e.X), literalText(x, e)))
 	case base.nullable != "" && !x.nullReported[base.nullable] && x.satisfiable(null):
@@ -85,7 +85,7 @@ func (x *exec) checkNullString(fn string, arg syntax.Expr, v value) {
 	if t := x.typeOf(arg); t != nil && t.Kind != sema.Int && t.Kind != sema.Pointer {
 		return // a string or array already holds its bytes
 	}
-	if !x.isAlways(v.e.Eq(x.v.z.BVVal(0, 64))) {
+	if !x.mentionsTested(arg) || !x.isAlways(v.e.Eq(x.v.z.BVVal(0, 64))) {
 		return
 	}
 	if x.nullAt == nil {

@@ -86,6 +86,7 @@ type exec struct {
 	nullable     map[string]string    // argN of a parameter that may be NULL, to its name
 	nullReported map[string]bool      // nullable parameters already reported in this probe
 	nullAt       map[source.Span]bool // reads through NULL already reported
+	testedTexts  map[string]bool      // what the probe tests, by text (see tested)
 }
 
 func (v *verifier) newExec(p *sema.Probe, checks bool) *exec {

@@ -38,6 +38,7 @@ func (v *verifier) startStores(name string) []diag.Related {
 	return rel
 }
 
+// scanStartMaps reads every store to a map and every delete of one.
 func scanStartMaps(file *syntax.File) *startMaps {
 	s := &startMaps{clock: map[string]bool{}, other: map[string]bool{}, deleted: map[string]bool{}, storedAt: map[string][]*syntax.MapExpr{}}
 	for _, d := range file.Decls {
