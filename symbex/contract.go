@@ -64,13 +64,14 @@ func (x *exec) checkNullBase(e *syntax.FieldExpr) {
 	}
 	base := x.eval(e.X)
 	null := base.e.Eq(x.v.z.BVVal(0, 64))
+	claim := literalText(x, e.X) + " is not NULL where it is followed"
 	switch {
 	case x.mentionsTested(e.X) && x.isAlways(null):
-		x.reportNull(e, fmt.Sprintf("%s is NULL on every path here (a test before this says so), so %s reads 0: bpftrace's read of NULL fails quietly",
+		x.reportNull(e, claim, fmt.Sprintf("%s is NULL on every path here (a test before this says so), so %s reads 0: bpftrace's read of NULL fails quietly",
 			literalText(x, e.X), literalText(x, e)))
 	case base.nullable != "" && !x.nullReported[base.nullable] && x.satisfiable(null):
 		x.nullReported[base.nullable] = true
-		x.reportNull(e, fmt.Sprintf("%s's contract says %s may be NULL, and nothing on this path tests it: then %s reads 0 (bpftrace's read fails quietly); test %s != 0 first",
+		x.reportNull(e, claim, fmt.Sprintf("%s's contract says %s may be NULL, and nothing on this path tests it: then %s reads 0 (bpftrace's read fails quietly); test %s != 0 first",
 			x.hookedFunction().Name, base.nullable, literalText(x, e), literalText(x, e.X)))
 	}
 }
@@ -88,15 +89,9 @@ func (x *exec) checkNullString(fn string, arg syntax.Expr, v value) {
 	if !x.mentionsTested(arg) || !x.isAlways(v.e.Eq(x.v.z.BVVal(0, 64))) {
 		return
 	}
-	if x.nullAt == nil {
-		x.nullAt = map[source.Span]bool{}
-	}
-	x.nullAt[span(arg)] = true
 	what := literalText(x, arg)
-	x.add(Obligation{Code: CodeNullDeref, Span: span(arg), Verdict: Refuted,
-		Claim:          what + " is not NULL where " + fn + "() reads it",
-		Counterexample: fmt.Sprintf("%s is 0 on every path here (a test before this says so), so %s() reads nothing and gives an empty string", what, fn),
-	})
+	x.reportNull(arg, what+" is not NULL where "+fn+"() reads it",
+		fmt.Sprintf("%s is 0 on every path here (a test before this says so), so %s() reads nothing and gives an empty string", what, fn))
 }
 
 // isAlways reports whether c holds on every execution of a path that some
@@ -107,13 +102,12 @@ func (x *exec) isAlways(c z3.Expr) bool {
 }
 
 // reportNull records a read through NULL at e, once.
-func (x *exec) reportNull(e *syntax.FieldExpr, why string) {
+func (x *exec) reportNull(e syntax.Expr, claim, why string) {
 	if x.nullAt == nil {
 		x.nullAt = map[source.Span]bool{}
 	}
 	x.nullAt[span(e)] = true
-	x.add(Obligation{Code: CodeNullDeref, Span: span(e), Verdict: Refuted,
-		Claim: literalText(x, e.X) + " is not NULL where it is followed", Counterexample: why})
+	x.add(Obligation{Code: CodeNullDeref, Span: span(e), Verdict: Refuted, Claim: claim, Counterexample: why})
 }
 
 // plainBase reports a base whose evaluation has no effects: a variable,
