@@ -2,6 +2,8 @@ package symbex_test
 
 import (
 	"context"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -299,6 +301,28 @@ func TestBudget(t *testing.T) {
 	for _, o := range rep.Obligations {
 		if o.Verdict != symbex.Unknown || o.Code != symbex.CodeUnknown {
 			t.Errorf("out of time, yet %s %s: %s", o.Code, o.Verdict, o.Claim)
+		}
+	}
+}
+
+// TestEveryCodeDocumented: each diagnostic code of the verifier has its
+// section in docs/verifier-checks.md.
+func TestEveryCodeDocumented(t *testing.T) {
+	codes, err := os.ReadFile("codes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../docs/verifier-checks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := regexp.MustCompile(`"(ken/[a-z-]+)"`).FindAllStringSubmatch(string(codes), -1)
+	if len(found) < 10 {
+		t.Fatalf("only %d codes found in codes.go", len(found))
+	}
+	for _, m := range found {
+		if !strings.Contains(string(doc), "\n## "+m[1]+"\n") {
+			t.Errorf("%s has no section in docs/verifier-checks.md", m[1])
 		}
 	}
 }
