@@ -64,7 +64,7 @@ func TestCodeActionFromVerifier(t *testing.T) {
 	ds := c.waitDiagnostics(uri, 1, func(ds []protocol.Diagnostic) bool {
 		return hasCode(ds, "ken/byte-order") && hasCode(ds, "ken/clock-wrap")
 	})
-	want := map[string]string{"ken/byte-order": "bswap(|)", "ken/clock-wrap": "/@w[args.next_pid]/\n"}
+	want := map[string]string{"ken/byte-order": "bswap(|)", "ken/clock-wrap": "/@w[args.next_pid]/ "}
 	for _, d := range ds {
 		code := fmt.Sprint(d.Code)
 		if want[code] == "" {

@@ -144,8 +144,15 @@ func (x *exec) guardFix(guard string) []diag.Fix {
 	}
 	title := "Guard the probe with /" + guard + "/"
 	if d.Predicate == nil {
+		// On its own line before a brace that has its own line, as
+		// bpftrace's tools write predicates; else before the brace.
 		at := int(d.Body.Lbrace)
-		return []diag.Fix{{Title: title, Edits: []diag.Edit{{Span: source.Span{Start: at, End: at}, NewText: "/" + guard + "/\n"}}}}
+		text := x.v.res.File.Text
+		sep := " "
+		if at > 0 && text[at-1] == '\n' {
+			sep = "\n"
+		}
+		return []diag.Fix{{Title: title, Edits: []diag.Edit{{Span: source.Span{Start: at, End: at}, NewText: "/" + guard + "/" + sep}}}}
 	}
 	start, end := int(d.Predicate.Pos()), int(d.Predicate.End())
 	return []diag.Fix{{Title: title, Edits: []diag.Edit{

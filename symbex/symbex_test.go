@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -256,7 +255,9 @@ func TestFixes(t *testing.T) {
 		{"bswap the port", sock + "\tprintf(\"%d\\n\", $sk->__sk_common.skc_dport);\n}",
 			symbex.CodeByteOrder, "bswap($sk->__sk_common.skc_dport)"},
 		{"guard a probe without a predicate", "tracepoint:sched:sched_wakeup { @w[args.pid] = nsecs; }\ntracepoint:sched:sched_switch { @us = hist(nsecs - @w[args.next_pid]); delete(@w, args.next_pid); }",
-			symbex.CodeClockWrap, "sched_switch /@w[args.next_pid]/\n{"},
+			symbex.CodeClockWrap, "sched_switch /@w[args.next_pid]/ {"},
+		{"guard a probe whose brace has its own line", "kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read\n{\n\t@ns = hist(nsecs - @s[tid]);\n\tdelete(@s[tid]);\n}",
+			symbex.CodeClockWrap, "kretprobe:vfs_read\n/@s[tid]/\n{"},
 		{"guard a probe with a predicate", "kprobe:vfs_read { @s[tid] = nsecs; }\nkretprobe:vfs_read /pid > 1 || cpu == 0/ { @ns = hist(nsecs - @s[tid]); delete(@s[tid]); }",
 			symbex.CodeClockWrap, "/(pid > 1 || cpu == 0) && @s[tid]/"},
 	}
@@ -266,7 +267,7 @@ func TestFixes(t *testing.T) {
 			if len(obs) == 0 || len(obs[0].Fixes) == 0 {
 				t.Fatalf("no fix: %+v", obs)
 			}
-			fixed := applyEdits(tt.src, obs[0].Fixes[0].Edits)
+			fixed := string(diag.ApplyEdits([]byte(tt.src), obs[0].Fixes[0].Edits))
 			if !strings.Contains(fixed, tt.want) {
 				t.Fatalf("fixed program lacks %q:\n%s", tt.want, fixed)
 			}
@@ -277,16 +278,6 @@ func TestFixes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// applyEdits applies non-overlapping edits, last first.
-func applyEdits(src string, edits []diag.Edit) string {
-	sorted := slices.Clone(edits)
-	slices.SortFunc(sorted, func(a, b diag.Edit) int { return b.Span.Start - a.Span.Start })
-	for _, e := range sorted {
-		src = src[:e.Span.Start] + e.NewText + src[e.Span.End:]
-	}
-	return src
 }
 
 // TestBudget: a verification out of time says what it did not check and

@@ -84,3 +84,15 @@ func Sort(ds []Diagnostic) {
 func HasErrors(ds []Diagnostic) bool {
 	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
 }
+
+// ApplyEdits returns text with edits applied. The edits must not overlap;
+// they may come in any order.
+func ApplyEdits(text []byte, edits []Edit) []byte {
+	sorted := slices.Clone(edits)
+	slices.SortFunc(sorted, func(a, b Edit) int { return b.Span.Start - a.Span.Start })
+	out := slices.Clone(text)
+	for _, e := range sorted {
+		out = slices.Concat(out[:e.Span.Start], []byte(e.NewText), out[e.Span.End:])
+	}
+	return out
+}

@@ -43,6 +43,7 @@ type checkOptions struct {
 	compile  bool // run bpftrace's compiler as a stage
 	load     bool // and the kernel verifier on its ELF
 	compare  bool // print where ken and bpftrace disagree
+	fix      bool // apply the quick fixes to the files
 }
 
 func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
@@ -61,17 +62,21 @@ func (c *cli) checkFlags() (*flag.FlagSet, *checkOptions) {
 		"also compile each file ken accepts with --bpftrace (--emit-elf on a copy; it never loads or runs anything); bpftrace 0.17-0.26")
 	fs.BoolVar(&opts.load, "load", false,
 		"also load what bpftrace compiled into this kernel's verifier, never attaching it, and print each probe's cost (needs root or CAP_BPF+CAP_PERFMON and bpftrace 0.20-0.26; implies --compile)")
+	fs.BoolVar(&opts.fix, "fix", false,
+		"apply each finding's quick fix (the first, where several are offered) to the file, then report what is left")
 	fs.BoolVar(&opts.compare, "compare-bpftrace", false,
 		"instead of diagnostics, print where ken's own checks and --bpftrace disagree on each file, one line each, for capturing regression tests; exit 1 when any do")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: ken check [--format text|json|sarif] [--kernel FILE] [--dialect VERSION] [--compile] [--load] FILE...
+		fmt.Fprint(fs.Output(), `usage: ken check [--format text|json|sarif] [--kernel FILE] [--dialect VERSION] [--compile] [--load] [--fix] FILE...
 
 Check reports the diagnostics of each bpftrace FILE ("-" is standard input),
 sorted by file and position: syntax, features the configured bpftrace
 version lacks, semantic errors against the kernel (probes, fields, types,
 maps, variables, format strings) and the symbolic verifier's findings.
 With --compile, bpftrace's compiler checks what ken accepts; with --load,
-the kernel's verifier too. The exit status is 0 when no file has an error,
+the kernel's verifier too. With --fix, the quick fixes (a misspelt field,
+bswap() around a raw port, the guard a missing start needs...) are written
+into the files, unless they would add errors. The exit status is 0 when no file has an error,
 1 when one has, and 2 for usage errors and unreadable files.
 
 `)
@@ -96,6 +101,10 @@ func (c *cli) runCheck(args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
+	if opts.fix && slices.Contains(files, "-") {
+		fmt.Fprintln(c.stderr, "ken check: --fix writes files back, so it needs files, not standard input")
+		return exitUsage
+	}
 
 	cfg, err := c.checkConfig(opts)
 	if err != nil {
@@ -117,6 +126,9 @@ func (c *cli) runCheck(args []string) int {
 	var results []fileResult
 	status := c.eachFile(files, func(f *source.File) int {
 		r := c.check(context.Background(), f, pcfg)
+		if opts.fix {
+			f, r = c.fixFile(context.Background(), f, r, pcfg)
+		}
 		ds := append(slices.Clone(r.Diagnostics), costNotes(f, r)...)
 		diag.Sort(ds)
 		results = append(results, fileResult{File: f, Diagnostics: ds})
