@@ -8,9 +8,9 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/kenlsp/ken/analysis/source"
-
+	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/format"
+	"github.com/kenlsp/ken/analysis/source"
 )
 
 func init() {
@@ -18,17 +18,29 @@ func init() {
 	handleRequest("textDocument/formatting", (*Server).formatting)
 }
 
-// codeAction offers the fixes of the diagnostics that touch the range.
-// Each edit names the document version it was computed for, so a client
-// that has newer text refuses it instead of corrupting the file.
+// fixAllKind is the source action that applies every preferred fix of a
+// document: editors run it on save when asked to
+// ("editor.codeActionsOnSave": {"source.fixAll.ken": "explicit"}).
+const fixAllKind protocol.CodeActionKind = "source.fixAll.ken"
+
+// codeAction offers the fixes of the diagnostics that touch the range,
+// and the fix-all source action. Each edit names the document version it
+// was computed for, so a client that has newer text refuses it instead of
+// corrupting the file.
 func (s *Server) codeAction(ctx context.Context, params json.RawMessage) (any, error) {
 	var p protocol.CodeActionParams
 	d, err := s.documentRequest(ctx, params, &p)
 	if err != nil {
 		return nil, err
 	}
-	want := toSpan(d.file, p.Range)
 	actions := []protocol.CodeAction{}
+	if wants(p.Context.Only, fixAllKind) {
+		actions = append(actions, s.fixAllActions(d)...)
+	}
+	if onlySource(p.Context.Only) {
+		return actions, nil // on save: the editor asked for source actions alone
+	}
+	want := toSpan(d.file, p.Range)
 	for _, x := range s.diagnosticsOf(d) {
 		if x.Span.End < want.Start || x.Span.Start > want.End {
 			continue
@@ -45,6 +57,46 @@ func (s *Server) codeAction(ctx context.Context, params json.RawMessage) (any, e
 	}
 	actions = append(actions, s.contractActions(d, want)...)
 	return append(actions, s.synthActions(d, want)...), nil
+}
+
+// wants reports whether a request limited to the kinds only (none: every
+// kind) asks for actions of kind: a kind covers its sub-kinds, so
+// "source" and "source.fixAll" both ask for "source.fixAll.ken".
+func wants(only []protocol.CodeActionKind, kind protocol.CodeActionKind) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, k := range only {
+		if k == kind || strings.HasPrefix(string(kind), string(k)+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// onlySource reports a request limited to source actions, as editors
+// send on save.
+func onlySource(only []protocol.CodeActionKind) bool {
+	for _, k := range only {
+		if k != protocol.Source && !strings.HasPrefix(string(k), string(protocol.Source)+".") {
+			return false
+		}
+	}
+	return len(only) > 0
+}
+
+// fixAllActions offers every preferred fix of the document at once, the
+// ones that do not overlap, as `ken check --fix` applies one pass.
+func (s *Server) fixAllActions(d *document) []protocol.CodeAction {
+	edits, n := diag.PreferredFixes(s.diagnosticsOf(d))
+	if n == 0 {
+		return nil
+	}
+	return []protocol.CodeAction{{
+		Title: fmt.Sprintf("Apply ken's fixes (%d)", n),
+		Kind:  fixAllKind,
+		Edit:  s.versionedEdit(d, toEdits(d.file, edits)),
+	}}
 }
 
 // contractActions offers, on a probe whose hooked function has a contract,

@@ -84,7 +84,7 @@ var capabilityEntries = map[string]struct {
 	"textDocument/documentSymbol":    {"documentSymbolProvider", true},
 	"textDocument/formatting":        {"documentFormattingProvider", true},
 	"textDocument/foldingRange":      {"foldingRangeProvider", true},
-	"textDocument/codeAction":        {"codeActionProvider", map[string]any{"codeActionKinds": []string{"quickfix", "refactor.rewrite"}}},
+	"textDocument/codeAction":        {"codeActionProvider", map[string]any{"codeActionKinds": []string{"quickfix", "refactor.rewrite", string(fixAllKind)}}},
 	"textDocument/inlayHint":         {"inlayHintProvider", true},
 	"workspace/executeCommand":       {"executeCommandProvider", map[string]any{"commands": []string{commandSynthesize}}},
 	"textDocument/semanticTokens/full": {"semanticTokensProvider", map[string]any{

@@ -92,6 +92,26 @@ func TestCodeActionFromVerifier(t *testing.T) {
 	}
 }
 
+// TestFixAll offers every fix of the document as one source action, and
+// only that when the editor asks for source actions on save.
+func TestFixAll(t *testing.T) {
+	c := startServer(t, testSettings())
+	uri := protocol.DocumentURI("file:///tmp/fixall.bt")
+	c.open(uri, "kprobe:tcp_connect { $sk = (struct sock *)arg0; printf(\"%d %d\\n\", $sk->__sk_common.skc_dport, $sk->__sk_common.skc_dport); }\n")
+	c.waitDiagnostics(uri, 1, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "ken/byte-order") })
+	var actions []protocol.CodeAction
+	c.call("textDocument/codeAction", protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri},
+		Context:      protocol.CodeActionContext{Only: []protocol.CodeActionKind{"source.fixAll"}},
+	}, &actions)
+	if len(actions) != 1 || actions[0].Kind != fixAllKind || actions[0].Edit == nil {
+		t.Fatalf("want the one fix-all action, got %+v", actions)
+	}
+	if edits := actions[0].Edit.DocumentChanges[0].Edits; len(edits) != 4 || actions[0].Title != "Apply ken's fixes (2)" {
+		t.Errorf("%q with %d edits, want both ports wrapped in bswap()", actions[0].Title, len(edits))
+	}
+}
+
 // TestFormatting formats with ken's formatter and leaves a broken file be.
 func TestFormatting(t *testing.T) {
 	c := startServer(t, testSettings())

@@ -96,3 +96,33 @@ func ApplyEdits(text []byte, edits []Edit) []byte {
 	}
 	return out
 }
+
+// PreferredFixes gathers the first fix of each diagnostic that has one,
+// leaving out a fix whose edits overlap an earlier one's: two fixes of the
+// same text cannot both apply. It returns the edits and the number of
+// fixes they come from.
+func PreferredFixes(ds []Diagnostic) ([]Edit, int) {
+	var kept []Edit
+	fixes := 0
+	for _, d := range ds {
+		if len(d.Fixes) == 0 || overlapsAny(d.Fixes[0].Edits, kept) {
+			continue
+		}
+		kept = append(kept, d.Fixes[0].Edits...)
+		fixes++
+	}
+	return kept, fixes
+}
+
+// overlapsAny reports whether an edit of a overlaps one of b. Two
+// insertions at one offset overlap too: their order would be a guess.
+func overlapsAny(a, b []Edit) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Span.Start < y.Span.End && y.Span.Start < x.Span.End || x.Span.Start == y.Span.Start {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -9,36 +9,6 @@ import (
 	"github.com/kenlsp/ken/pipeline"
 )
 
-// preferredEdits gathers the first fix of each diagnostic that has one,
-// leaving out a fix whose edits overlap an earlier one's: two fixes of
-// the same text cannot both apply. It returns the edits and the count of
-// fixes kept.
-func preferredEdits(ds []diag.Diagnostic) ([]diag.Edit, int) {
-	var kept []diag.Edit
-	fixes := 0
-	for _, d := range ds {
-		if len(d.Fixes) == 0 || overlapsAny(d.Fixes[0].Edits, kept) {
-			continue
-		}
-		kept = append(kept, d.Fixes[0].Edits...)
-		fixes++
-	}
-	return kept, fixes
-}
-
-// overlapsAny reports whether an edit of a overlaps one of b. Two
-// insertions at one offset overlap too: their order would be a guess.
-func overlapsAny(a, b []diag.Edit) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x.Span.Start < y.Span.End && y.Span.Start < x.Span.End || x.Span.Start == y.Span.Start {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // fixRounds bounds the passes of --fix: fixing an error lets the later
 // stages run, whose findings may have fixes of their own.
 const fixRounds = 3
@@ -51,7 +21,7 @@ func (c *cli) fixFile(ctx context.Context, f *source.File, r *pipeline.Result, c
 	applied := 0
 	cur, res := f, r
 	for range fixRounds {
-		edits, n := preferredEdits(res.Diagnostics)
+		edits, n := diag.PreferredFixes(res.Diagnostics)
 		if n == 0 {
 			break
 		}

@@ -6,9 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/kenlsp/ken/analysis/diag"
-	"github.com/kenlsp/ken/analysis/source"
 )
 
 // TestCheckFix writes the fixes into the file: the misspelt field first,
@@ -40,21 +37,5 @@ func TestCheckFix(t *testing.T) {
 	stderr.Reset()
 	if status := run([]string{"check", "--fix", "-"}, strings.NewReader("BEGIN { }"), &stdout, &stderr); status != exitUsage {
 		t.Errorf("--fix on standard input: status %d, stderr %q", status, stderr.String())
-	}
-}
-
-// TestPreferredEdits keeps the first of two fixes that touch the same
-// text, and applies the rest from the end of the text backwards.
-func TestPreferredEdits(t *testing.T) {
-	fix := func(start, end int, text string) diag.Diagnostic {
-		return diag.Diagnostic{Fixes: []diag.Fix{{Edits: []diag.Edit{{Span: source.Span{Start: start, End: end}, NewText: text}}}}}
-	}
-	ds := []diag.Diagnostic{fix(0, 3, "x"), fix(2, 5, "y"), fix(6, 6, "z"), {}}
-	edits, n := preferredEdits(ds)
-	if n != 2 || len(edits) != 2 {
-		t.Fatalf("kept %d fixes: %+v", n, edits)
-	}
-	if got := string(diag.ApplyEdits([]byte("0123456789"), edits)); got != "x345z6789" {
-		t.Errorf("applied: %q, want x345z6789", got)
 	}
 }
