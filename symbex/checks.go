@@ -331,9 +331,7 @@ func (x *exec) checkUnpairedStart(at, start syntax.Expr, b value) {
 	if !x.checks || isSpecial(x.probe.Decl) || !x.v.startMap(b.fromMap, b.fromElem) {
 		return
 	}
-	z := x.v.z
-	exists := z.Or(b.e.NE(z.BVVal(0, 64)), z.Select(x.present[b.fromMap], b.fromKey))
-	if verdict, _ := x.check(exists); verdict != Refuted {
+	if verdict, _ := x.check(x.startExists(b)); verdict != Refuted {
 		return
 	}
 	x.add(Obligation{Code: CodeClockWrap, Span: span(at), Verdict: Refuted,
@@ -385,9 +383,15 @@ func (x *exec) startMayBeMissing(b value) bool {
 	for _, k := range x.entry.stored[b.fromMap] {
 		sameKey = append(sameKey, b.fromKey.Eq(k.key.e))
 	}
-	exists := z.Or(b.e.NE(z.BVVal(0, 64)), z.Select(x.present[b.fromMap], b.fromKey))
-	verdict, _ := x.check(exists, z.Or(sameKey...))
+	verdict, _ := x.check(x.startExists(b), z.Or(sameKey...))
 	return verdict == Refuted
+}
+
+// startExists is the condition that the element a start b was read from
+// is there: stored (a start is never 0), or present in the map.
+func (x *exec) startExists(b value) z3.Expr {
+	z := x.v.z
+	return z.Or(b.e.NE(z.BVVal(0, 64)), z.Select(x.present[b.fromMap], b.fromKey))
 }
 
 // entryRelated points at the entry probe that stores the start.

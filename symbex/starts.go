@@ -1,6 +1,7 @@
 package symbex
 
 import (
+	"github.com/kenlsp/ken/analysis/catalog"
 	"github.com/kenlsp/ken/analysis/diag"
 	"github.com/kenlsp/ken/analysis/syntax"
 )
@@ -117,8 +118,8 @@ func firstMapArg(c *syntax.CallExpr) (*syntax.MapExpr, bool) {
 // after every event.
 func isSpecial(p *syntax.Probe) bool {
 	for _, ap := range p.AttachPoints {
-		switch ap.Raw {
-		case "BEGIN", "END", "begin", "end":
+		switch catalog.CanonicalKind(ap.Provider) {
+		case "begin", "end":
 			return true
 		}
 	}
