@@ -11,22 +11,11 @@ import (
 	"github.com/kenlsp/ken/symbex"
 )
 
-// annotationPrefix starts the comments the symbolic verifier reads.
-const annotationPrefix = "//@"
-
-// annotationVerbs are what may follow //@, with what each asks of the
-// verifier, for completion and hover.
-var annotationVerbs = []struct{ verb, meaning string }{
-	{"assert", "EXPR holds here on every execution: the program does nothing it should not (prints only slow calls)."},
-	{"assume", "from here on, only executions where EXPR holds count: a fact the kernel guarantees that ken cannot see."},
-	{"reached whenever", "every execution that passes the probe's predicate and where EXPR holds gets here: the program misses nothing it should report (every call slower than the threshold). Put it inside the `if` that reports."},
-}
-
 // annotationAt returns the //@ comment the cursor is in.
 func (q *query) annotationAt() (*syntax.Comment, bool) {
 	for _, c := range q.ast.Comments {
 		end := int(c.Start) + len(c.Text)
-		if strings.HasPrefix(c.Text, annotationPrefix) && int(c.Start)+len(annotationPrefix) <= q.off && q.off <= end {
+		if strings.HasPrefix(c.Text, symbex.AnnotationPrefix) && int(c.Start)+len(symbex.AnnotationPrefix) <= q.off && q.off <= end {
 			return c, true
 		}
 	}
@@ -36,18 +25,18 @@ func (q *query) annotationAt() (*syntax.Comment, bool) {
 // completeAnnotation completes inside a //@ comment: the verb first, then
 // the expression as code of the enclosing probe.
 func (q *query) completeAnnotation(c *syntax.Comment) protocol.CompletionList {
-	afterPrefix := int(c.Start) + len(annotationPrefix)
+	afterPrefix := int(c.Start) + len(symbex.AnnotationPrefix)
 	typed := string(q.file.Text[afterPrefix:q.off])
 	verb := strings.TrimLeft(typed, " \t")
 	if typingVerb(verb) {
 		at := source.Span{Start: q.off - len(verb), End: q.off}
 		var items []protocol.CompletionItem
-		for _, v := range annotationVerbs {
-			if strings.HasPrefix(v.verb, verb) {
+		for _, v := range symbex.AnnotationVerbs() {
+			if strings.HasPrefix(v.Verb, verb) {
 				items = append(items, protocol.CompletionItem{
-					Label: v.verb, Kind: protocol.CompletionItemKindKeyword,
-					Detail: "//@ " + v.verb + " EXPR", Documentation: v.meaning,
-					TextEdit: q.edit(at, v.verb+" "),
+					Label: v.Verb, Kind: protocol.CompletionItemKindKeyword,
+					Detail: "//@ " + v.Verb + " EXPR", Documentation: v.Meaning,
+					TextEdit: q.edit(at, v.Verb+" "),
 				})
 			}
 		}
@@ -60,27 +49,39 @@ func (q *query) completeAnnotation(c *syntax.Comment) protocol.CompletionList {
 }
 
 // typingVerb reports whether the text after //@ is still the verb: one
-// word, or the start of "reached whenever".
+// word, or the start of a verb of several ("reached whenever").
 func typingVerb(typed string) bool {
-	return !strings.ContainsAny(typed, " \t") || strings.HasPrefix("reached whenever", typed)
+	if !strings.ContainsAny(typed, " \t") {
+		return true
+	}
+	for _, v := range symbex.AnnotationVerbs() {
+		if strings.HasPrefix(v.Verb, typed) {
+			return true
+		}
+	}
+	return false
 }
 
 // describeAnnotation explains a //@ comment and gives its verdict, once
 // the verifier has run on this version.
 func describeAnnotation(c *syntax.Comment, rep *symbex.Report) (string, source.Span) {
 	at := source.Span{Start: int(c.Start), End: int(c.Start) + len(c.Text)}
-	rest := strings.TrimSpace(strings.TrimPrefix(c.Text, annotationPrefix))
-	for _, v := range annotationVerbs {
-		if !strings.HasPrefix(rest, v.verb+" ") {
+	rest := strings.TrimSpace(strings.TrimPrefix(c.Text, symbex.AnnotationPrefix))
+	for _, v := range symbex.AnnotationVerbs() {
+		if !strings.HasPrefix(rest, v.Verb+" ") {
 			continue
 		}
-		text := fmt.Sprintf("**//@ %s** EXPR: %s\n\n", v.verb, v.meaning)
-		if v.verb == "assume" {
+		text := fmt.Sprintf("**//@ %s** EXPR: %s\n\n", v.Verb, v.Meaning)
+		if v.Verb == "assume" {
 			return text + "Assumed from here on: there is nothing to prove.", at
 		}
 		return text + annotationVerdict(at, rep), at
 	}
-	return "Not an annotation ken knows: write `//@ assume EXPR`, `//@ assert EXPR` or `//@ reached whenever EXPR`.", at
+	var forms []string
+	for _, v := range symbex.AnnotationVerbs() {
+		forms = append(forms, "`"+symbex.AnnotationPrefix+" "+v.Verb+" EXPR`")
+	}
+	return "Not an annotation ken knows: write " + strings.Join(forms, ", ") + ".", at
 }
 
 // annotationVerdict is what the verifier said of the annotation at span.

@@ -2,6 +2,7 @@ package symbex
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kenlsp/ken/analysis/catalog"
@@ -42,40 +43,68 @@ const (
 	reached
 )
 
-// annotationVerbs spell the kinds; reached takes "whenever" after it.
-var annotationVerbs = map[string]annotationKind{"assume": assume, "assert": assert, "reached": reached}
+// AnnotationPrefix starts the comments the verifier reads.
+const AnnotationPrefix = "//@"
 
-const annotationPrefix = "//@"
+// AnnotationVerb is one kind of annotation: the verb that follows
+// AnnotationPrefix, and what it asks of the verifier, for editors.
+type AnnotationVerb struct {
+	Verb, Meaning string
+	kind          annotationKind
+}
+
+// annotationVerbs are the kinds of annotation, in the order editors offer
+// them.
+var annotationVerbs = []AnnotationVerb{
+	{"assert", "EXPR holds here on every execution: the program does nothing it should not (prints only slow calls).", assert},
+	{"assume", "from here on, only executions where EXPR holds count: a fact the kernel guarantees that ken cannot see.", assume},
+	{"reached whenever", "every execution that passes the probe's predicate and where EXPR holds gets here: the program misses nothing it should report (every call slower than the threshold). Put it inside the `if` that reports.", reached},
+}
+
+// AnnotationVerbs lists the kinds of annotation.
+func AnnotationVerbs() []AnnotationVerb {
+	return slices.Clone(annotationVerbs)
+}
+
+// splitVerb finds the verb an annotation's text starts with.
+func splitVerb(text string) (AnnotationVerb, string, bool) {
+	for _, v := range annotationVerbs {
+		if rest, ok := strings.CutPrefix(text, v.Verb); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			return v, strings.TrimSpace(rest), true
+		}
+	}
+	return AnnotationVerb{}, "", false
+}
+
+// verbList spells the annotations for error messages.
+func verbList() string {
+	forms := make([]string, len(annotationVerbs))
+	for i, v := range annotationVerbs {
+		forms[i] = AnnotationPrefix + " " + v.Verb + " EXPR"
+	}
+	return strings.Join(forms[:len(forms)-1], ", ") + " or " + forms[len(forms)-1]
+}
 
 // readAnnotations reads the annotations of a file; malformed ones are
 // reported as obligations of their own.
 func (v *verifier) readAnnotations() {
 	for _, c := range v.res.AST.Comments {
-		text, ok := strings.CutPrefix(c.Text, annotationPrefix)
+		text, ok := strings.CutPrefix(c.Text, AnnotationPrefix)
 		if !ok {
 			continue
 		}
 		a := annotation{at: int(c.Start), span: source.Span{Start: int(c.Start), End: int(c.Start) + len(c.Text)}}
-		verb, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
-		kind, known := annotationVerbs[verb]
-		a.kind, a.text = kind, strings.TrimSpace(rest)
-		var err error
-		if kind == reached {
-			var whenever bool
-			a.text, whenever = strings.CutPrefix(a.text, "whenever ")
-			if !whenever {
-				err = fmt.Errorf("write //@ reached whenever EXPR")
-			}
-			a.text = strings.TrimSpace(a.text)
-		}
-		at := int(c.Start) + strings.LastIndex(c.Text, a.text)
+		verb, rest, known := splitVerb(strings.TrimSpace(text))
+		a.kind, a.text = verb.kind, rest
 		var expr syntax.Expr
-		if err == nil {
-			expr, err = parseConditionAt(v.res.File.Text, at, a.text)
+		var err error
+		if known {
+			expr, err = parseConditionAt(v.res.File.Text, int(c.Start)+strings.LastIndex(c.Text, a.text), a.text)
 		}
 		if !known || err != nil {
 			if err == nil {
-				err = fmt.Errorf("unknown annotation %q: write //@ assume EXPR, //@ assert EXPR or //@ reached whenever EXPR", verb)
+				word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+				err = fmt.Errorf("unknown annotation %q: write %s", word, verbList())
 			}
 			v.annotationErrors = append(v.annotationErrors, Obligation{Code: CodeAnnotation, Span: a.span, Verdict: Refuted,
 				Annotation: true, Claim: "the annotation is well-formed", Counterexample: err.Error()})

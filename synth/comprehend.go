@@ -31,7 +31,17 @@ Answer with the whole program in one ` + "```bpftrace" + ` block, unchanged exce
 
 ` + "```bpftrace\n%s\n```"
 
-var annotationLine = regexp.MustCompile(`(?m)^[ \t]*//@[ \t]*(assume|assert|reached whenever)[ \t]+(.+?)[ \t]*$`)
+// annotationLine matches an annotation line: its verb and its expression.
+var annotationLine = regexp.MustCompile(`(?m)^[ \t]*` + regexp.QuoteMeta(symbex.AnnotationPrefix) + `[ \t]*(` + verbPattern() + `)[ \t]+(.+?)[ \t]*$`)
+
+// verbPattern is an alternation of the verifier's annotation verbs.
+func verbPattern() string {
+	var verbs []string
+	for _, v := range symbex.AnnotationVerbs() {
+		verbs = append(verbs, regexp.QuoteMeta(v.Verb))
+	}
+	return strings.Join(verbs, "|")
+}
 
 // comprehend returns program with the model's annotations that survived
 // the checks, or program itself when none did or the model failed.
